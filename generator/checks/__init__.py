@@ -1,0 +1,30 @@
+"""Checks: the rule table run over a validated report. Each rule yields located findings.
+
+`check(loaded)` returns the input findings plus every rule's findings, errors first.
+"""
+
+from __future__ import annotations
+
+from ..findings import RULES, Finding, Severity, has_errors
+from ..model import Loaded
+from . import identities  # noqa: F401  (registers the identity rules)
+from .context import CheckContext
+
+
+def run_rules(ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in RULES:
+        if rule.find is not None:
+            findings.extend(rule.find(ctx))
+    return findings
+
+
+def check(loaded: Loaded, **options) -> list[Finding]:
+    """All findings for one loaded input: input errors, or else every rule's findings."""
+    findings = list(loaded.findings)
+    if loaded.report is not None:
+        findings.extend(run_rules(CheckContext.of(loaded, **options)))
+    return sorted(findings, key=lambda f: (not f.is_error,))
+
+
+__all__ = ["check", "run_rules", "CheckContext", "Finding", "Severity", "RULES", "has_errors"]

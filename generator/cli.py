@@ -1,0 +1,148 @@
+"""The `govreport` command: thin wrappers over `generator.pipeline`. Heavy modules load inside the commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    name="govreport",
+    help="政府信息公开工作年度报告：由 YAML 生成符合官方格式的 HTML、DOCX、PDF，并按督查口径核对。",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FILES_HELP = "输入的 YAML 文件（可多个）"
+
+
+def _echo_findings(checked_list, as_json: bool) -> None:
+    from .findings import format_findings
+
+    if as_json:
+        data = [f.to_dict() for checked in checked_list for f in checked.findings]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for checked in checked_list:
+        text = format_findings(checked.loaded.file, checked.findings)
+        if text:
+            typer.echo(text, err=False)
+
+
+def _summary(checked_list) -> str:
+    bad = sum(1 for c in checked_list if not c.ok)
+    warnings = sum(1 for c in checked_list for f in c.findings if not f.is_error)
+    errors = sum(1 for c in checked_list for f in c.findings if f.is_error)
+    return f"共 {len(checked_list)} 个文件：{len(checked_list) - bad} 个通过，{bad} 个有错误（错误 {errors} 条，警告 {warnings} 条）"
+
+
+@app.command("check")
+def check_command(
+    files: List[Path] = typer.Argument(..., help=FILES_HELP, show_default=False),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出全部问题（供批处理和网页表单使用）"),
+    strict: bool = typer.Option(False, "--strict", help="警告也视为错误"),
+) -> None:
+    """核对报告：格式、勾稽关系等，全部问题一次列出。全部通过退出码 0，有错误 1，用法错误 2。"""
+    from .pipeline import check_file
+
+    results = [check_file(path) for path in files]
+    _echo_findings(results, as_json)
+    failed = any(not c.ok for c in results) or (strict and any(c.findings for c in results))
+    if not as_json:
+        typer.echo(_summary(results), err=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from .writers import FORMATS
+
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [fmt for fmt in chosen if fmt not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"未知的输出格式：{'、'.join(unknown) or '（空）'}；可选 html、docx、pdf", param_hint="--to")
+    return chosen
+
+
+@app.command("render")
+def render_command(
+    files: List[Path] = typer.Argument(..., help=FILES_HELP, show_default=False),
+    out: Path = typer.Option(..., "-o", "--out", help="输出目录（写入 <文件名>.html/.docx/.pdf）"),
+    to: str = typer.Option("html,docx,pdf", "--to", help="输出格式，逗号分隔：html,docx,pdf"),
+    strict: bool = typer.Option(False, "--strict", help="有警告也不生成"),
+) -> None:
+    """生成报告。有错误的文件不生成（与 check 相同的提示），也不留下残缺文件。"""
+    formats = _formats(to)
+    stems: dict[str, Path] = {}
+    for path in files:
+        if path.stem in stems and stems[path.stem] != path:
+            typer.echo(f"错误：{stems[path.stem]} 和 {path} 会写出同名文件 {path.stem}.*，请改名后重试", err=True)
+            raise typer.Exit(1)
+        stems[path.stem] = path
+    from .packs import PackError
+    from .pipeline import check_file, render_to
+
+    results = [check_file(path) for path in files]
+    _echo_findings(results, as_json=False)
+    failed = False
+    for path, checked in zip(files, results):
+        if not checked.ok or (strict and checked.findings):
+            typer.echo(f"未生成：{path}（请先改正上面列出的错误）", err=True)
+            failed = True
+            continue
+        try:
+            written = render_to(checked, out, path.stem, formats)
+        except PackError as exc:
+            typer.echo(f"{path}: 错误：{exc}", err=True)
+            failed = True
+            continue
+        except OSError as exc:
+            typer.echo(f"{path}: 错误：无法写入输出目录 {out}：{exc.strerror}", err=True)
+            failed = True
+            continue
+        typer.echo(f"已生成：{'、'.join(str(p) for p in written)}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("init")
+def init_command(
+    output: Optional[Path] = typer.Argument(None, help="写入的文件（不给则输出到屏幕）"),
+    year: int = typer.Option(..., "--year", help="报告年度，如 2025", min=2008, max=2100),
+    agency: str = typer.Option("", "--agency", help="报告机关，如 某某镇人民政府"),
+    kind: str = typer.Option("government", "--kind", help="government（人民政府，含乡镇、街道）或 department（部门）"),
+    fmt: Optional[str] = typer.Option(None, "--format", help="报告格式 2021 或 2019（默认按年度）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
+) -> None:
+    """生成一份填写模板：每个键都带有表格中的正式名称。"""
+    if kind not in ("government", "department"):
+        raise typer.BadParameter("应为 government 或 department", param_hint="--kind")
+    if fmt is not None and fmt not in ("2021", "2019"):
+        raise typer.BadParameter("应为 2021 或 2019", param_hint="--format")
+    from .model.scaffold import scaffold
+    from .writers import write_atomic
+
+    text = scaffold(year, agency, kind, fmt)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        typer.echo(f"错误：{output} 已存在；如要覆盖请加 --force", err=True)
+        raise typer.Exit(1)
+    write_atomic(output, text.encode("utf-8"))
+    typer.echo(f"已生成模板：{output}", err=True)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        typer.echo("已中断", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

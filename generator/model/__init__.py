@@ -1,0 +1,192 @@
+"""The report model: read a YAML input, validate it against the contract, and say in Chinese what is wrong.
+
+`load(path)` returns a `Loaded`: the validated report (or None) and every input finding, each with its line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..findings import Finding, Severity
+from .forms import FORMATS, KEY_LABELS
+from .labels import dotted, place
+from .report import REPORT_CLASSES, Report, Report2019, Report2021
+from .source import Source, SourceError, load_file, load_text
+
+INPUT_RULE = "INPUT"
+
+
+@dataclass
+class Loaded:
+    """An input file after loading and validation."""
+
+    file: str
+    report: Report | None
+    source: Source | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+
+def _finding(message: str, file: str, line: int | None, path: tuple = (), fmt: str = "2021") -> Finding:
+    part, row, column = place(path, fmt)
+    return Finding(
+        rule=INPUT_RULE,
+        severity=Severity.ERROR,
+        message=message,
+        file=file,
+        line=line,
+        part=part,
+        row=row,
+        column=column,
+        key=dotted(path) or None,
+    )
+
+
+def choose_format(data: dict) -> tuple[str, str | None]:
+    """The format the data asks for, and an error message if `format` is not one we know."""
+    fmt = data.get("format")
+    if fmt is None:
+        year = data.get("year")
+        return ("2021" if not isinstance(year, int) or year >= 2021 else "2019"), None
+    fmt = str(fmt).strip()
+    if fmt in FORMATS:
+        return fmt, None
+    return "2021", f"报告格式应为 \"2021\"（国办公开办函〔2021〕30号）或 \"2019\"（〔2019〕60号试行），而不是 {data.get('format')!r}"
+
+
+def validate(source: Source, file: str) -> Loaded:
+    data = source.data
+    loaded = Loaded(file=file, report=None, source=source)
+    if not isinstance(data, dict):
+        loaded.findings.append(_finding("文件顶层应为“键: 值”的映射（请用 govreport init 生成的模板）", file, 1))
+        return loaded
+    fmt, format_error = choose_format(data)
+    values = dict(data)
+    values["format"] = fmt
+    if format_error:
+        loaded.findings.append(_finding(format_error, file, source.line_of(("format",)), ("format",), fmt))
+    try:
+        report = REPORT_CLASSES[fmt].model_validate(values)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            path = _clean_loc(error["loc"])
+            message = _message(error, path, fmt)
+            loaded.findings.append(_finding(message, file, source.line_of(path), path, fmt))
+        return loaded
+    if not format_error:
+        loaded.report = report
+    return loaded
+
+
+def load(path: str | Path, display: str | None = None) -> Loaded:
+    file = display or str(path)
+    try:
+        source = load_file(Path(path))
+    except SourceError as exc:
+        return Loaded(file=file, report=None, source=None, findings=[_finding(exc.message, file, exc.line)])
+    return validate(source, file)
+
+
+def load_string(text: str, file: str = "<输入>") -> Loaded:
+    try:
+        source = load_text(text)
+    except SourceError as exc:
+        return Loaded(file=file, report=None, source=None, findings=[_finding(exc.message, file, exc.line)])
+    return validate(source, file)
+
+
+_UNION_TAGS = {"single", "aspects"}
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    return tuple(p for p in loc if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
+
+
+def _model_at(cls: type[BaseModel], path: tuple) -> type[BaseModel] | None:
+    """The pydantic model class found at `path` below `cls`, if the path names one."""
+    current: Any = cls
+    for key in path:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or key not in current.model_fields:
+            return None
+        annotation = current.model_fields[key].annotation
+        candidates = getattr(annotation, "__args__", (annotation,))
+        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _label(path: tuple) -> str:
+    name = KEY_LABELS.get(".".join(str(p) for p in path if isinstance(p, str)))
+    return f"“{path[-1]}”（{name}）" if name else f"“{path[-1]}”"
+
+
+def _message(error: dict, path: tuple, fmt: str) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return f"缺少必填项 {_label(path)}"
+    if kind == "extra_forbidden":
+        return _unknown_key(path, fmt)
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        if value is None:
+            return "不能留空：没有就填 0"
+        if isinstance(value, str) and value.strip() in ("", "/", "-", "—", "－", "／", "无"):
+            return f"不能填“{value}”或留空：没有就填 0"
+        if isinstance(value, (Decimal, float)):
+            return f"应为整数，不能有小数（{value}）"
+        if isinstance(value, bool):
+            return "应为整数，而不是 true/false"
+        if isinstance(value, (list, dict)):
+            return "应为一个整数"
+        return f"应为整数，而不是“{value}”"
+    if kind == "greater_than_equal":
+        if path and path[-1] == "year":
+            return f"报告年度应在2008年以后，而不是 {value}"
+        return f"不能为负数（{value}）：件数只能是 0 或正整数"
+    if kind == "less_than_equal":
+        return f"数值过大（{value}）"
+    if kind == "literal_error":
+        if path and path[-1] == "kind":
+            return f"机关类型应为 government（人民政府，含乡镇、街道）或 department（县级以上人民政府部门），而不是 {value!r}"
+        return f"取值不对：{value!r}，应为 {error.get('ctx', {}).get('expected', '')}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{_label(path)} 下应是“键: 值”的映射，而不是 {value!r}"
+    if kind in ("string_type",):
+        return "应为文字"
+    return error["msg"]
+
+
+def _unknown_key(path: tuple, fmt: str) -> str:
+    key = path[-1]
+    parent = path[:-1]
+    here = _model_at(REPORT_CLASSES[fmt], parent)
+    expected = sorted(here.model_fields) if here else []
+    other = "2019" if fmt == "2021" else "2021"
+    there = _model_at(REPORT_CLASSES[other], parent)
+    if there and key in there.model_fields and key not in expected:
+        return (
+            f"未知的键“{key}”：这是{other}格式的键，本报告按{fmt}格式填报"
+            f"（{'、'.join(expected) or '无'}）；如报告年度需用{other}格式，请设置 format: \"{other}\""
+        )
+    close = difflib.get_close_matches(str(key), expected, n=1)
+    hint = f"，是否应为“{close[0]}”？" if close else (f"；此处可用的键：{'、'.join(expected)}" if expected else "")
+    return f"未知的键“{key}”{hint}"
+
+
+__all__ = [
+    "Loaded",
+    "Report",
+    "Report2019",
+    "Report2021",
+    "load",
+    "load_string",
+    "validate",
+    "Source",
+]

@@ -1,0 +1,76 @@
+"""Where an input path stands in the official report: its part, row and column by their Chinese labels."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .forms import (
+    ACTIVE_BLOCKS,
+    APPLICATION_COLUMNS,
+    APPLICATION_ROWS,
+    KEY_LABELS,
+    PART_GENERAL,
+    PARTS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+)
+
+Place = tuple[str | None, str | None, str | None]  # part, row, column
+
+
+@lru_cache(maxsize=None)
+def _active_places(fmt: str) -> dict[tuple, tuple[str, str]]:
+    places: dict[tuple, tuple[str, str]] = {}
+    for block in ACTIVE_BLOCKS[fmt]:
+        for key, label in block.rows:
+            row = f"{block.caption} · {label}"
+            places[("active", key)] = (row, None)
+            for column in block.columns:
+                if column.field is None:
+                    places[("active", key)] = (row, column.label)
+                else:
+                    places[("active", key, column.field)] = (row, column.label)
+    return places
+
+
+def place(path: tuple, fmt: str) -> Place:
+    """The part, row and column of an input path such as ("applications", "withheld", "third_party", 2)."""
+    if not path:
+        return (PART_GENERAL, None, None)
+    head = path[0]
+    if head == "applications":
+        rest = path[1:]
+        names = tuple(p for p in rest if isinstance(p, str))
+        index = next((p for p in rest if isinstance(p, int)), None)
+        key = ".".join(names)
+        row = next((r.full_label for r in APPLICATION_ROWS[fmt] if r.key == key), None)
+        if row is None and names:
+            row = KEY_LABELS.get(f"applications.{names[0]}")
+        column = APPLICATION_COLUMNS[index] if index is not None and index < 7 else None
+        return (PARTS[2], row, column)
+    if head == "reviews":
+        group = next((g.full_label for g in REVIEW_GROUPS if len(path) > 1 and g.key == path[1]), None)
+        index = path[2] if len(path) > 2 and isinstance(path[2], int) else None
+        column = REVIEW_COLUMNS[index] if index is not None and index < 5 else None
+        return (PARTS[3], group, column)
+    if head == "active":
+        places = _active_places(fmt)
+        for size in (3, 2):
+            if tuple(path[:size]) in places:
+                row, column = places[tuple(path[:size])]
+                return (PARTS[1], row, column)
+        return (PARTS[1], None, None)
+    if head == "text":
+        label = KEY_LABELS.get(".".join(str(p) for p in path[:3]))
+        part = {"overview": PARTS[0], "problems": PARTS[4], "other": PARTS[5]}.get(path[1] if len(path) > 1 else "")
+        return (part or "正文", label if label != part else None, None)
+    if head == "fee_notices":
+        return (PARTS[5], KEY_LABELS.get(".".join(str(p) for p in path[:2])), None)
+    return (PART_GENERAL, KEY_LABELS.get(".".join(str(p) for p in path[:2])), None)
+
+
+def dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

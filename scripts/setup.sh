@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Set up govreport on a fresh Debian machine and render the samples:
+#   system packages (Pango, HarfBuzz's subsetter, CJK fonts), a virtualenv in .venv, then samples/ from inputs/.
+# Idempotent: a second run installs nothing new. `--no-samples` skips the rendering (used by scripts/test.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  python3 python3-venv python3-pip
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
+  fonts-noto-cjk texlive-lang-chinese   # Noto CJK; the Fandol faces (仿宋/黑体/楷体/宋体) ship in texlive-lang-chinese
+  poppler-utils                         # pdftotext/pdftoppm, for looking at PDFs
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "==> apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> python3 -m venv .venv"
+  python3 -m venv .venv
+fi
+if ! .venv/bin/python -c "import generator, weasyprint, docx, hypothesis, pypdf" 2>/dev/null \
+   || [ pyproject.toml -nt .venv/.installed ]; then
+  echo "==> pip install -e '.[test]'"
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+  touch .venv/.installed
+fi
+
+if [ "${1:-}" != "--no-samples" ]; then
+  echo "==> govreport render inputs/*.yaml -o samples"
+  .venv/bin/govreport render inputs/*.yaml -o samples
+fi
