@@ -1,28 +1,20 @@
-"""The `govreport` command: thin wrappers over `generator.pipeline`. Heavy modules load inside the commands."""
+"""`govreport init`, `check` and `render`: thin wrappers over `generator.pipeline`."""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-app = typer.Typer(
-    name="govreport",
-    help="政府信息公开工作年度报告：由 YAML 生成符合官方格式的 HTML、DOCX、PDF，并按督查口径核对。",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+from . import app
 
 FILES_HELP = "输入的 YAML 文件（可多个）"
 
 
 def _echo_findings(checked_list, as_json: bool) -> None:
-    from .findings import format_findings
+    from ..findings import format_findings
 
     if as_json:
         data = [f.to_dict() for checked in checked_list for f in checked.findings]
@@ -48,7 +40,7 @@ def check_command(
     strict: bool = typer.Option(False, "--strict", help="警告也视为错误"),
 ) -> None:
     """核对报告：格式、勾稽关系等，全部问题一次列出。全部通过退出码 0，有错误 1，用法错误 2。"""
-    from .pipeline import check_file
+    from ..pipeline import check_file
 
     results = [check_file(path) for path in files]
     _echo_findings(results, as_json)
@@ -59,7 +51,7 @@ def check_command(
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from .writers import FORMATS
+    from ..writers import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [fmt for fmt in chosen if fmt not in FORMATS]
@@ -83,8 +75,8 @@ def render_command(
             typer.echo(f"错误：{stems[path.stem]} 和 {path} 会写出同名文件 {path.stem}.*，请改名后重试", err=True)
             raise typer.Exit(1)
         stems[path.stem] = path
-    from .packs import PackError
-    from .pipeline import check_file, render_to
+    from ..packs import PackError
+    from ..pipeline import check_file, render_to
 
     results = [check_file(path) for path in files]
     _echo_findings(results, as_json=False)
@@ -122,8 +114,8 @@ def init_command(
         raise typer.BadParameter("应为 government 或 department", param_hint="--kind")
     if fmt is not None and fmt not in ("2021", "2019"):
         raise typer.BadParameter("应为 2021 或 2019", param_hint="--format")
-    from .model.scaffold import scaffold
-    from .writers import write_atomic
+    from ..model.scaffold import scaffold
+    from ..writers import write_atomic
 
     text = scaffold(year, agency, kind, fmt)
     if output is None:
@@ -134,15 +126,3 @@ def init_command(
         raise typer.Exit(1)
     write_atomic(output, text.encode("utf-8"))
     typer.echo(f"已生成模板：{output}", err=True)
-
-
-def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        typer.echo("已中断", err=True)
-        sys.exit(130)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
