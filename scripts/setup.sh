@@ -28,7 +28,7 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> python3 -m venv .venv"
   python3 -m venv .venv
 fi
-if ! .venv/bin/python -c "import generator, weasyprint, docx, hypothesis, pypdf" 2>/dev/null \
+if ! .venv/bin/python -c "import generator, weasyprint, docx, hypothesis, pypdf, openpyxl, starlette, playwright" 2>/dev/null \
    || [ pyproject.toml -nt .venv/.installed ]; then
   echo "==> pip install -e '.[test]'"
   .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
