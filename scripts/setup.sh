@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
   fonts-noto-cjk texlive-lang-chinese   # Noto CJK; the Fandol faces (仿宋/黑体/楷体/宋体) ship in texlive-lang-chinese
   poppler-utils                         # pdftotext/pdftoppm, for looking at PDFs
+  libreoffice-writer libreoffice-calc   # the tests open our DOCX and XLSX in a real office suite
 )
 
 missing=()
@@ -21,7 +22,7 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "==> apt-get install ${missing[*]}"
   $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

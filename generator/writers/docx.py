@@ -118,8 +118,8 @@ def skeleton(pack: Pack) -> bytes:
         )
         body.append(
             parse_xml(
-                f'<w:p {W}><w:pPr><w:jc w:val="{align}"/><w:ind w:left="{320 if align == "left" else 0}" '
-                f'w:right="{320 if align == "right" else 0}" w:firstLine="0"/></w:pPr>'
+                f'<w:p {W}><w:pPr><w:ind w:left="{320 if align == "left" else 0}" '
+                f'w:right="{320 if align == "right" else 0}" w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
                 f'<w:r>{run}<w:t xml:space="preserve">— </w:t></w:r>'
                 f'<w:fldSimple w:instr=" PAGE "><w:r>{run}<w:t>1</w:t></w:r></w:fldSimple>'
                 f'<w:r>{run}<w:t xml:space="preserve"> —</w:t></w:r></w:p>'
