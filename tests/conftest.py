@@ -19,3 +19,24 @@ def runner() -> CliRunner:
 @pytest.fixture(params=INPUTS, ids=[p.stem for p in INPUTS])
 def input_path(request) -> Path:
     return request.param
+
+
+# --- rendered inputs, shared by the read-back tests (each input is rendered once per session) -----------------
+_RENDERED: dict[Path, dict[str, bytes]] = {}
+
+
+def render_input(path: Path) -> dict[str, bytes]:
+    """HTML, DOCX and PDF bytes of a valid input, rendered through the public pipeline once per session."""
+    if path not in _RENDERED:
+        from generator.pipeline import check_file, document_for, pack_for, render_document
+
+        checked = check_file(path)
+        assert checked.ok, [f.format() for f in checked.findings]
+        pack = pack_for(checked.report)
+        _RENDERED[path] = render_document(document_for(checked.report, pack), pack, ("html", "docx", "pdf"))
+    return _RENDERED[path]
+
+
+@pytest.fixture
+def rendered(input_path) -> dict[str, bytes]:
+    return render_input(input_path)

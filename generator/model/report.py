@@ -63,7 +63,7 @@ def _date(value: Any) -> Any:
                 return dt.date(*(int(part) for part in match.groups()))
             except ValueError:
                 raise PydanticCustomError("date_value", "日期不存在：{value}", {"value": value}) from None
-    raise PydanticCustomError("date_format", "日期格式应为 YYYY-MM-DD（如 2022-01-20），而不是 {value!r}", {"value": value})
+    raise PydanticCustomError("date_format", "日期格式应为 YYYY-MM-DD（如 2022-01-20），而不是“{value}”", {"value": value})
 
 
 Date = Annotated[dt.date, BeforeValidator(_date)]
@@ -149,6 +149,7 @@ class Narrative(Strict):
     overview: OverviewText
     problems: Text
     other: Text
+    sections: dict[str, OptionalText] | None = None  # a template pack's extra sections, by id (docs/packs.md)
 
 
 class FeeNotices(Strict):

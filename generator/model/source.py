@@ -102,6 +102,7 @@ def _problem_zh(problem: str) -> str:
         "mapping values are not allowed": "此处不能出现“键: 值”（检查冒号后是否缺空格、缩进是否对齐）",
         "could not find expected ':'": "缺少冒号“:”",
         "found character '\\t' that cannot start any token": "不能用Tab缩进，请用空格",
+        "found character that cannot start any token": "此处有不能作为开头的字符（常见原因：用了Tab缩进，请用空格）",  # libyaml's wording
         "expected <block end>, but found '-'": "列表缩进不对齐",
         "found undefined alias": "未定义的别名",
     }

@@ -1,0 +1,106 @@
+"""Writers: narrative text is text in every format (a <script> shows as text in HTML, literally in DOCX and PDF);
+outputs are written atomically (no temp file, old file intact, on failure)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from builders import base_report, dump
+from generator.checks import check
+from generator.model import load_string
+from generator.pipeline import Checked, document_for, pack_for, render_document, render_to
+from generator.writers import write_atomic
+from readback import docx_document, html_tables, html_text, pdf_pages, squash
+
+SCRIPT = "<script>alert(1)</script>"
+AGENCY = "甲&乙<联合>镇人民政府"
+
+
+@pytest.fixture(scope="module")
+def hostile() -> dict[str, bytes]:
+    data = base_report("2021")
+    data["agency"] = AGENCY
+    data["text"]["overview"] = f"第一段写了 {SCRIPT} 和 a < b & c > d。\n\n第二段 \"引号\" 与 '单引号'。"
+    data["text"]["problems"] = "<b>不是粗体</b>"
+    loaded = load_string(dump(data))
+    checked = Checked(loaded, check(loaded))
+    assert checked.ok, [f.format() for f in checked.findings]
+    pack = pack_for(checked.report)
+    return render_document(document_for(checked.report, pack), pack, ("html", "docx", "pdf"))
+
+
+def test_html_escapes_narrative(hostile):
+    html = hostile["html"].decode("utf-8")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>" not in html
+    text = html_text(html)
+    assert SCRIPT in text and "a < b & c > d" in text and "<b>不是粗体</b>" in text
+    assert f"{AGENCY}2021年政府信息公开工作年度报告" in text
+    assert len(html_tables(html)) == 3  # the page structure survives
+
+
+def test_docx_keeps_narrative_literally(hostile):
+    document = docx_document(hostile["docx"])
+    texts = [p.text for p in document.paragraphs]
+    assert any(SCRIPT in t and "a < b & c > d" in t for t in texts)
+    assert "<b>不是粗体</b>" in texts
+    assert texts[0] == f"{AGENCY}2021年政府信息公开工作年度报告"
+    assert document.core_properties.title == texts[0]
+
+
+def test_pdf_shows_narrative_literally(hostile):
+    text = squash("\n".join(pdf_pages(hostile["pdf"])))
+    assert squash(SCRIPT) in text
+    assert squash("a < b & c > d") in text
+    assert squash("<b>不是粗体</b>") in text
+    assert squash(AGENCY) in text
+
+
+# --- atomic writes ----------------------------------------------------------------------------------------------
+def test_write_atomic_failure_leaves_old_file_and_no_temp(tmp_path):
+    target = tmp_path / "report.html"
+    target.write_bytes(b"old contents")
+    with pytest.raises(TypeError):
+        write_atomic(target, "not bytes")  # type: ignore[arg-type]  # the write fails mid-way
+    assert target.read_bytes() == b"old contents"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_write_atomic_failure_without_old_file(tmp_path):
+    target = tmp_path / "sub" / "report.pdf"
+    with pytest.raises(TypeError):
+        write_atomic(target, object())  # type: ignore[arg-type]
+    assert list((tmp_path / "sub").iterdir()) == []
+
+
+def test_write_atomic_replaces_and_is_readable(tmp_path):
+    target = tmp_path / "report.docx"
+    target.write_bytes(b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.docx"]
+    assert os.stat(target).st_mode & 0o644 == 0o644
+
+
+def test_render_to_failure_writes_nothing(tmp_path, monkeypatch):
+    """All formats are produced before any is written: a writer that fails leaves no file at all."""
+    import generator.pipeline as pipeline
+
+    loaded = load_string(dump(base_report("2021")))
+    checked = Checked(loaded, check(loaded))
+    real = pipeline.writer
+
+    def failing(fmt):
+        if fmt == "pdf":
+            def boom(document, pack):
+                raise RuntimeError("writer failed")
+            return boom
+        return real(fmt)
+
+    monkeypatch.setattr(pipeline, "writer", failing)
+    with pytest.raises(RuntimeError):
+        render_to(checked, tmp_path, "x", ("html", "docx", "pdf"))
+    assert list(tmp_path.iterdir()) == []
