@@ -22,10 +22,17 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from ..document import Document, Heading, Paragraph, Table
-from ..packs import Pack
+from ..packs import PAGE_SIZES, Pack
 
 W = nsdecls("w")
 TYPE_AREA_TWIPS = 8844  # 156 mm: A4 less 28 mm and 26 mm
+
+
+def type_area_twips(pack: Pack) -> int:
+    """Width of the type area for the pack's page size and side margins (8844 for A4 with 28/26 mm)."""
+    page = pack.settings["page"]
+    width = PAGE_SIZES.get(str(page.get("size", "A4")), PAGE_SIZES["A4"])[0]
+    return round((width - float(page["margin_left"]) - float(page["margin_right"])) * 1440 / 25.4)
 
 
 def _set_fonts(style_or_run_element, name: str) -> None:
@@ -100,7 +107,8 @@ def skeleton(pack: Pack) -> bytes:
 
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    width, height = PAGE_SIZES.get(str(page.get("size", "A4")), PAGE_SIZES["A4"])
+    section.page_width, section.page_height = Mm(width), Mm(height)
     section.top_margin, section.bottom_margin = Mm(float(page["margin_top"])), Mm(float(page["margin_bottom"]))
     section.left_margin, section.right_margin = Mm(float(page["margin_left"])), Mm(float(page["margin_right"]))
     section.footer_distance = Mm(max(float(page["margin_bottom"]) - 7 - 7, 10))
@@ -150,9 +158,9 @@ def _paragraph(style: str, text: str, lead: str = "", lead_font: str = "") -> st
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>'
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, area: int = TYPE_AREA_TWIPS) -> str:
     total = sum(table.columns)
-    widths = [round(TYPE_AREA_TWIPS * w / total) for w in table.columns]
+    widths = [round(area * w / total) for w in table.columns]
     half_points = int(round(table.font_size * 2))
     grid = table.grid()
     parts = [
@@ -202,6 +210,7 @@ def _table(table: Table) -> str:
 
 def body_xml(document: Document, pack: Pack) -> str:
     lead_font = _first(pack.settings["fonts"]["heading2"])
+    area = type_area_twips(pack)
     out = [_paragraph("Title", document.title)]
 
     def blocks(items) -> None:
@@ -211,7 +220,7 @@ def body_xml(document: Document, pack: Pack) -> str:
             elif isinstance(block, Paragraph):
                 out.append(_paragraph("Normal", block.text, block.lead, lead_font))
             elif isinstance(block, Table):
-                out.append(_table(block))
+                out.append(_table(block, area))
                 out.append('<w:p><w:pPr><w:spacing w:line="240" w:lineRule="auto"/></w:pPr></w:p>')
 
     blocks(document.preface)
