@@ -11,6 +11,7 @@ APT_PACKAGES=(
   fonts-noto-cjk texlive-lang-chinese   # Noto CJK; the Fandol faces (仿宋/黑体/楷体/宋体) ship in texlive-lang-chinese
   poppler-utils                         # pdftotext/pdftoppm, for looking at PDFs
   libreoffice-writer libreoffice-calc   # the tests open our DOCX and XLSX in a real office suite
+  chromium                              # headless browser for the web form's tests and screenshot (/usr/bin/chromium)
 )
 
 missing=()
@@ -39,4 +40,6 @@ fi
 if [ "${1:-}" != "--no-samples" ]; then
   echo "==> govreport render inputs/*.yaml -o samples"
   .venv/bin/govreport render inputs/*.yaml -o samples
+  echo "==> python -m generator.web.screenshot samples/web-form-error.png"
+  .venv/bin/python -m generator.web.screenshot samples/web-form-error.png
 fi

@@ -1,0 +1,312 @@
+"""The web form's routes (Starlette): the list of reports, the report page, live checks, save, downloads and new
+reports. Every check goes through `generator.checks` on the server; the page's JavaScript only shows the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from ..document.nodes import Table
+from ..model.forms import (
+    FORMATS,
+    KEY_LABELS,
+    KINDS,
+    OVERVIEW_ASPECTS,
+    PARTS,
+)
+from ..model.labels import place
+from ..model.source import SourceError, load_text
+from ..writers import write_atomic
+from .form import OVERVIEW_SHAPE, computed_keys, form_values, parse_key
+from .reports import BadName, Folder, check_fields, digest, entry, new_report, packs
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY = 2 * 1024 * 1024  # bytes of one form post: the longest real reports are well under 200 KB
+MAX_FIELDS = 2000
+MEDIA = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "yaml": "application/yaml; charset=utf-8",
+}
+
+
+@lru_cache(maxsize=None)
+def grid_tables(fmt: str) -> tuple[Table, ...]:
+    """Tables 二, 三 and 四 exactly as the report builds them (labels, merged cells, a `key` on every number cell)."""
+    from ..document import build
+    from ..model import validate
+    from ..model.scaffold import scaffold
+
+    source = load_text(scaffold(2021 if fmt == "2021" else 2020, "样表", "government", fmt))
+    source.data["text"] = {"overview": "-", "problems": "-", "other": "-"}
+    report = validate(source, "<样表>").report
+    assert report is not None
+    return tuple(build(report).tables())
+
+
+def cell_label(key: str, fmt: str) -> str:
+    """Part · row · column of a field, for screen readers and tooltips."""
+    part, row, column = place(parse_key(key), fmt)
+    return " · ".join(p for p in (row, column) if p) or KEY_LABELS.get(key, key) or (part or "")
+
+
+class Web:
+    def __init__(self, data_dir: Path, max_body: int = MAX_BODY):
+        self.folder = Folder(data_dir)
+        self.max_body = max_body
+        env = Environment(
+            loader=FileSystemLoader(str(HERE / "templates")),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates = Jinja2Templates(env=env)
+
+    # --- helpers
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
+        return self.templates.TemplateResponse(request, template, context, status_code=status)
+
+    def resolve(self, name: str, must_exist: bool = True) -> Path:
+        try:
+            return self.folder.path(name, must_exist)
+        except BadName as exc:
+            raise HTTPException(400, str(exc)) from None
+        except FileNotFoundError:
+            raise HTTPException(404, f"找不到报告文件“{name}”") from None
+
+    def read(self, name: str) -> str:
+        self.resolve(name)
+        try:
+            return self.folder.read(name)
+        except SourceError as exc:
+            raise HTTPException(422, f"无法读取“{name}”：{exc.message}") from None
+
+    async def form(self, request: Request) -> dict[str, str]:
+        """The posted form (URL-encoded), refused when larger than the cap."""
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            raise HTTPException(413, f"提交的内容过大（上限 {self.max_body // 1024} KB）")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > self.max_body:
+                raise HTTPException(413, f"提交的内容过大（上限 {self.max_body // 1024} KB）")
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/x-www-form-urlencoded":
+            raise HTTPException(415, "应以表单（application/x-www-form-urlencoded）提交")
+        try:
+            pairs = parse_qsl(bytes(body).decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "提交的内容不是UTF-8编码") from None
+        except ValueError:
+            raise HTTPException(413, f"提交的字段过多（上限 {MAX_FIELDS} 个）") from None
+        fields: dict[str, str] = {}
+        for key, value in pairs:
+            fields.setdefault(key, value)
+        return fields
+
+    # --- pages
+    async def index(self, request: Request) -> Response:
+        entries = await run_in_threadpool(lambda: [entry(self.folder, n) for n in self.folder.names()])
+        return self.page(request, "list.html", entries=entries, folder=str(self.folder.root))
+
+    async def report(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        text = self.read(name)
+        try:
+            data = load_text(text).data
+        except SourceError as exc:
+            where = f"第{exc.line}行：" if exc.line else ""
+            raise HTTPException(422, f"“{name}”无法在表单中打开（{where}{exc.message}）；请用文本编辑器修正") from None
+        if not isinstance(data, dict):
+            raise HTTPException(422, f"“{name}”的顶层不是“键: 值”的映射，无法在表单中打开；请用文本编辑器修正")
+        fmt = "2019" if str(data.get("format", "")) == "2019" or (
+            "format" not in data and isinstance(data.get("year"), int) and data["year"] < 2021
+        ) else "2021"
+        values = form_values(data, fmt)
+        result = await run_in_threadpool(check_fields, values, text, name, self.resolve(name))
+        pack_list = packs()
+        if values["template"] not in {p for p, _ in pack_list}:
+            pack_list.append((values["template"], f"{values['template']}（未找到此模板包）"))
+        return self.page(
+            request,
+            "report.html",
+            name=name,
+            fmt=fmt,
+            values=values,
+            computed=set(computed_keys(fmt)),
+            given=set(values) & set(computed_keys(fmt)),
+            tables=grid_tables(fmt),
+            packs=pack_list,
+            kinds=KINDS,
+            parts=PARTS,
+            aspects=OVERVIEW_ASPECTS,
+            labels=KEY_LABELS,
+            label=lambda key: cell_label(key, fmt),
+            base=digest(text),
+            initial=result.to_json(),
+            shape=values[OVERVIEW_SHAPE],
+        )
+
+    # --- API
+    async def check(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        original = self.read(name)
+        fields = await self.form(request)
+        result = await run_in_threadpool(check_fields, fields, original, name, self.resolve(name))
+        return JSONResponse(result.to_json())
+
+    async def save(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        path = self.resolve(name)
+        original = self.read(name)
+        fields = await self.form(request)
+        wants_json = "application/json" in request.headers.get("accept", "")
+        if fields.get("_base") and fields["_base"] != digest(original):
+            message = "文件在打开之后已被其他程序修改；为免覆盖，未保存。请复制您的改动后重新打开此报告"
+            if wants_json:
+                return JSONResponse({"error": message}, status_code=409)
+            raise HTTPException(409, message)
+        result = await run_in_threadpool(check_fields, fields, original, name, path)
+        write_atomic(path, result.text.encode("utf-8"))
+        if not wants_json:
+            return RedirectResponse(f"/report/{quote(name)}?saved=1", status_code=303)
+        data = result.to_json()
+        data.update(saved=True, base=digest(result.text))
+        return JSONResponse(data)
+
+    async def download(self, request: Request) -> Response:
+        name, fmt = request.path_params["name"], request.path_params["fmt"]
+        if fmt not in MEDIA:
+            raise HTTPException(404, f"没有“{fmt}”格式的下载；可选 HTML、DOCX、PDF、YAML")
+        path = self.resolve(name)
+        stem = Path(name).stem
+        headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}.{fmt}"}
+        if fmt == "yaml":
+            return Response(path.read_bytes(), media_type=MEDIA[fmt], headers=headers)
+        from ..packs import PackError
+        from ..pipeline import check_file, document_for, pack_for, render_document
+
+        checked = await run_in_threadpool(check_file, path, name)
+        if not checked.ok:
+            errors = [f for f in checked.findings if f.is_error]
+            return self.page(request, "refused.html", status=409, name=name, fmt=fmt.upper(), findings=errors)
+
+        def render() -> bytes:
+            pack = pack_for(checked.report)
+            return render_document(document_for(checked.report, pack), pack, (fmt,))[fmt]
+
+        try:
+            data = await run_in_threadpool(render)
+        except PackError as exc:
+            raise HTTPException(500, str(exc)) from None
+        return Response(data, media_type=MEDIA[fmt], headers=headers)
+
+    async def new_page(self, request: Request) -> Response:
+        return self.page(request, "new.html", **self._new_context())
+
+    def _new_context(self, **values: Any) -> dict:
+        year = dt.date.today().year - 1
+        defaults = {"year": str(year), "agency": "", "kind": "government", "format": "", "name": "", "last": ""}
+        defaults.update({k: v for k, v in values.items() if k in defaults})
+        return {"values": defaults, "names": self.folder.names(), "kinds": KINDS, "formats": FORMATS, "error": values.get("error")}
+
+    async def new(self, request: Request) -> Response:
+        fields = await self.form(request)
+        name = fields.get("name", "").strip()
+        if name and not name.endswith((".yaml", ".yml")):
+            name += ".yaml"
+        year_text = fields.get("year", "").strip()
+        kind = fields.get("kind", "government")
+        fmt = fields.get("format", "") or None
+        error = None
+        try:
+            path = self.folder.path(name, must_exist=False)
+            if path.exists():
+                error = f"“{name}”已存在；请换一个文件名，或从列表中打开它"
+        except BadName as exc:
+            error = str(exc)
+        if not error and not (year_text.isdigit() and 2008 <= int(year_text) <= 2100):
+            error = "报告年度应为 2008 至 2100 之间的年份"
+        if not error and kind not in KINDS:
+            error = "机关类型应为人民政府或部门"
+        if not error and fmt not in (None, *FORMATS):
+            error = "报告格式应为 2021 或 2019"
+        last_text = None
+        if not error and fields.get("last"):
+            try:
+                last_text = self.folder.read(fields["last"])
+                load_text(last_text)
+            except (BadName, FileNotFoundError):
+                error = f"找不到上年报告“{fields['last']}”"
+            except SourceError as exc:
+                error = f"上年报告“{fields['last']}”无法读取：{exc.message}"
+        if error:
+            return self.page(request, "new.html", status=400, **self._new_context(**fields, error=error))
+        text = new_report(int(year_text), fields.get("agency", "").strip(), kind, fmt, last_text)
+        write_atomic(path, text.encode("utf-8"))
+        return RedirectResponse(f"/report/{quote(name)}", status_code=303)
+
+    # --- errors
+    async def error(self, request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        detail = getattr(exc, "detail", None) or "出错了"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": detail}, status_code=status)
+        return self.page(request, "error.html", status=status, status_code=status, message=detail)
+
+
+class SameOrigin:
+    """Refuse a POST sent by another site's page (a form on any web page can post to 127.0.0.1)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "POST":
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            origin = headers.get("origin")
+            if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host", ""):
+                response = JSONResponse({"error": "拒绝来自其他网站的提交"}, status_code=403)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(data_dir: str | Path, allowed_hosts: list[str] | None = None, max_body: int = MAX_BODY) -> Starlette:
+    """The web form over the reports in `data_dir`. `allowed_hosts` guards a loopback server against DNS rebinding."""
+    web = Web(Path(data_dir), max_body)
+    routes = [
+        Route("/", web.index),
+        Route("/new", web.new_page, methods=["GET"]),
+        Route("/new", web.new, methods=["POST"]),
+        Route("/report/{name}", web.report),
+        Route("/report/{name}/download/{fmt}", web.download),
+        Route("/api/check/{name}", web.check, methods=["POST"]),
+        Route("/api/save/{name}", web.save, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    middleware = [Middleware(SameOrigin)]
+    if allowed_hosts:
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: web.error, 500: web.error},
+    )

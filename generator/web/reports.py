@@ -1,0 +1,288 @@
+"""The folder of reports behind the web form: safe file names, the list with each file's status, checking the form's
+values through the same loader and rule table as `govreport check`, and new reports (scaffold or carried over)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..checks import check
+from ..findings import Finding, has_errors, sort_key
+from ..model import load_string
+from ..model.forms import APPLICATION_ROWS, PART_GENERAL, PARTS, REVIEW_GROUPS
+from ..model.scaffold import scaffold
+from ..model.source import SourceError, decode, load_text
+from ..packs import PackError, load_pack
+from .form import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, parse_key, to_yaml
+from .yamledit import DRAFT_MARK, MISSING, _get, set_draft
+
+SECTION_OF_PART = {PART_GENERAL: "general", "正文": "general"} | dict(
+    zip(PARTS, ("overview", "active", "applications", "reviews", "problems", "other"))
+)
+_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,120}\.ya?ml$")
+
+
+class BadName(ValueError):
+    """A file name the form refuses; the message is Chinese."""
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Folder:
+    """The reports in one directory; every name is checked to stay inside it."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, name: str, must_exist: bool = True) -> Path:
+        if not _NAME.match(name or "") or name.startswith(".") or Path(name).name != name or ".." in name:
+            raise BadName("文件名不合法：只能是本目录下的 .yaml 文件名，不能含“/”“..”或以“.”开头")
+        path = self.root / name
+        root = self.root.resolve()
+        if path.is_symlink() or path.exists():
+            if not path.resolve().is_relative_to(root):
+                raise BadName("该文件指向数据目录之外，已拒绝")
+        if must_exist and not path.is_file():
+            raise FileNotFoundError(name)
+        return path
+
+    def names(self) -> list[str]:
+        out = []
+        for path in sorted(self.root.iterdir()):
+            if path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
+                try:
+                    self.path(path.name)
+                except (BadName, FileNotFoundError):
+                    continue
+                out.append(path.name)
+        return out
+
+    def read(self, name: str) -> str:
+        return decode(self.path(name).read_bytes())
+
+
+@dataclass
+class Entry:
+    name: str
+    agency: str = ""
+    year: str = ""
+    format: str = ""
+    status: str = "clean"  # "errors" | "warnings" | "clean" | "unreadable"
+    errors: int = 0
+    warnings: int = 0
+    draft: bool = False
+    first: str = ""  # the first error, as `govreport check` prints it
+
+
+def entry(folder: Folder, name: str) -> Entry:
+    item = Entry(name)
+    try:
+        text = folder.read(name)
+    except SourceError as exc:
+        item.status, item.errors, item.first = "unreadable", 1, exc.message
+        return item
+    except OSError as exc:
+        item.status, item.errors, item.first = "unreadable", 1, f"无法读取：{exc.strerror}"
+        return item
+    from ..pipeline import check_file
+
+    checked = check_file(folder.path(name), display=name)
+    loaded, findings = checked.loaded, checked.findings
+    item.draft = DRAFT_MARK in text
+    if loaded.source is None:
+        item.status = "unreadable"
+    data = loaded.source.data if loaded.source else None
+    if isinstance(data, dict):
+        item.agency, item.year = str(data.get("agency") or ""), str(data.get("year") or "")
+        item.format = str(data.get("format") or "")
+    item.errors = sum(1 for f in findings if f.is_error)
+    item.warnings = len(findings) - item.errors
+    if item.status != "unreadable":
+        item.status = "errors" if item.errors else ("warnings" if item.warnings else "clean")
+    ordered = sorted(findings, key=sort_key)
+    item.first = ordered[0].format() if ordered else ""
+    return item
+
+
+# --- checking the form ----------------------------------------------------------------------------------------
+@dataclass
+class Result:
+    text: str  # the YAML the form's values make (what Save writes)
+    findings: list[Finding]
+    data: Any
+    fmt: str
+    in_place: bool
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def draft(self) -> bool:
+        return has_errors(self.findings)
+
+    def to_json(self) -> dict:
+        errors = sum(1 for f in self.findings if f.is_error)
+        return {
+            "errors": errors,
+            "warnings": len(self.findings) - errors,
+            "draft": self.draft,
+            "in_place": self.in_place,
+            "findings": [finding_json(f, self.names) for f in sorted(self.findings, key=sort_key)],
+            "totals": totals(self.data, self.fmt),
+        }
+
+
+def _check(text: str, name: str, path: Path | None) -> tuple[Any, list[Finding]]:
+    """`govreport check` on `text` as if it were saved at `path` (last year's file is looked for beside it)."""
+    from ..checks.crossyear import previous_for
+
+    loaded = load_string(text, name)
+    previous = previous_for(path, loaded) if path is not None else None
+    return loaded, check(loaded, previous)
+
+
+def check_fields(fields: Mapping[str, str], original: str | None, name: str, path: Path | None = None) -> Result:
+    """The form's values → the YAML that Save would write → the same loader and rule table as `govreport check`."""
+    fmt = "2019" if fields.get("format") == "2019" else "2021"
+    text, in_place = to_yaml(fields, original)
+    drafted = set_draft(text, True)
+    loaded, findings = _check(drafted, name, path)
+    if not has_errors(findings):
+        drafted = set_draft(text, False)
+        loaded, findings = _check(drafted, name, path)
+    if not drafted.endswith("\n"):
+        drafted += "\n"
+    names = field_keys(fmt, str(fields.get(OVERVIEW_SHAPE) or "single")) + computed_keys(fmt)
+    data = loaded.source.data if loaded.source else None
+    return Result(drafted, findings, data, fmt, in_place, names)
+
+
+def targets(key: str | None, names: list[str]) -> list[str]:
+    """The fields a finding is shown on: its own cell, the cells of a column identity, or everything under it."""
+    if not key:
+        return []
+    if key in names:
+        return [key]
+    column = re.fullmatch(r"applications\[(\d)\]", key)
+    if column:  # 一 + 二 = （七）总计 + 四, one column
+        rows = ("new", "carried_over", "total", "carried_forward")
+        return [f"applications.{row}[{column.group(1)}]" for row in rows]
+    under = [n for n in names if n.startswith(key + ".") or n.startswith(key + "[")]
+    if under:
+        return under
+    path = parse_key(key)
+    for size in range(len(path) - 1, 0, -1):
+        from ..model.labels import dotted
+
+        ancestor = dotted(path[:size])
+        if ancestor in names:
+            return [ancestor]
+    return []
+
+
+def finding_json(finding: Finding, names: list[str]) -> dict:
+    data = finding.to_dict()
+    data["text"] = finding.format()
+    data["targets"] = targets(finding.key, names)
+    data["section"] = SECTION_OF_PART.get(finding.part or "", "general")
+    return data
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _row_sum(row: Any, size: int) -> tuple[list[int | None], int | None]:
+    if row is MISSING:
+        return [0] * size, 0
+    if not isinstance(row, list):
+        return [None] * size, None
+    cells = [_int(v) for v in row[:size]] + [None] * (size - len(row[:size]))
+    return cells, (sum(cells) if all(v is not None for v in cells) else None)  # type: ignore[arg-type]
+
+
+def totals(data: Any, fmt: str) -> dict[str, str]:
+    """The computed 总计 cells for the values as they stand ("" where a cell is not a whole number yet)."""
+    show = lambda v: "" if v is None else str(v)  # noqa: E731
+    out: dict[str, str] = {}
+    results: list[list[int | None]] = []
+    for spec in APPLICATION_ROWS[fmt]:
+        if spec.kind == "total":
+            continue
+        cells, total = _row_sum(_get(data, ("applications",) + spec.path), 6)
+        out[f"applications.{spec.key}[6]"] = show(total)
+        if spec.kind == "result":
+            results.append(cells + [total])
+    for i in range(7):
+        column = [row[i] for row in results]
+        out[f"applications.total[{i}]"] = show(sum(column) if all(v is not None for v in column) else None)  # type: ignore[arg-type]
+    for group in REVIEW_GROUPS:
+        out[f"reviews.{group.key}[4]"] = show(_row_sum(_get(data, ("reviews", group.key)), 4)[1])
+    return out
+
+
+# --- packs and new reports ------------------------------------------------------------------------------------
+def packs() -> list[tuple[str, str]]:
+    """(name, display name) of every template pack found under templates/."""
+    from ..packs import available_packs
+
+    out = []
+    for name, _ in available_packs():
+        try:
+            out.append((name, load_pack(name).display_name))
+        except PackError:
+            continue
+    return out
+
+
+def carried_over(last: Any, fmt: str) -> dict[str, str]:
+    """Fields of a new report pre-filled from last year's data: who, and the figures that carry over."""
+    out: dict[str, str] = {}
+    if not isinstance(last, dict):
+        return out
+    for key in ("issuer", "template"):
+        if isinstance(last.get(key), str):
+            out[key] = last[key]
+    contact = last.get("contact")
+    if isinstance(contact, dict):
+        for key, value in contact.items():
+            if isinstance(value, str):
+                out[f"contact.{key}"] = value
+    forward = _get(last, ("applications", "carried_forward"))
+    if isinstance(forward, list):
+        for i, value in enumerate(forward[:6]):
+            if _int(value) is not None:
+                out[f"applications.carried_over[{i}]"] = str(value)  # 二、上年结转 ← 四、结转下年度继续办理
+    if str(last.get("format")) != fmt:
+        return out
+    if fmt == "2021":
+        for item in ("rules", "normative"):
+            value = _int(_get(last, ("active", item, "in_force")))
+            if value is not None:
+                out[f"active.{item}.in_force"] = str(value)  # 现行有效件数 carried
+    else:
+        for item in ("rules", "normative"):
+            value = _int(_get(last, ("active", item, "total")))
+            if value is not None:
+                out[f"active.{item}.total"] = str(value)  # 对外公开总数量 carried
+        for item in ("licensing", "other_services", "punishment", "coercion", "fees"):
+            previous = _int(_get(last, ("active", item, "previous")))
+            change = _int(_get(last, ("active", item, "change")))
+            if previous is not None and change is not None:
+                out[f"active.{item}.previous"] = str(previous + change)  # 上一年项目数量 = 上年的上一年 + 增减
+    return out
+
+
+def new_report(year: int, agency: str, kind: str, fmt: str | None, last_text: str | None) -> str:
+    """The YAML of a new report: the scaffold, with last year's carried figures filled in where given."""
+    fmt = fmt or ("2021" if year >= 2021 else "2019")
+    base = scaffold(year, agency, kind, fmt)
+    if last_text is None:
+        return set_draft(base, True)
+    fields = form_values(load_text(base).data, fmt)
+    fields.update(carried_over(load_text(last_text).data, fmt))
+    text, _ = to_yaml(fields, base)
+    return set_draft(text, True)
