@@ -233,8 +233,6 @@ def test_directory_given_as_file(runner, tmp_path):
     assert result.exit_code == 1 and "目录" in result.output and "Traceback" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="（六）其他处理 written as the single 2019 row in a 2021 report: the message says "
-                   "only '“other” 下应是“键: 值”的映射' — no row label, no word of the 2021 format's three sub-rows")
 def test_2019_other_row_in_2021_report(runner, tmp_path):
     path = _write(tmp_path, "other-single-row", _remove_other_2021(X))
     result = runner.invoke(app, ["check", str(path)])
@@ -242,8 +240,6 @@ def test_2019_other_row_in_2021_report(runner, tmp_path):
     assert "（六）其他处理" in result.output and "2021格式" in result.output, result.output
 
 
-@pytest.mark.xfail(strict=True, reason="（六）其他处理 written as the three 2021 sub-rows in a 2019 report: the message "
-                   "('应为一行数字') does not say these are the 2021 format's keys")
 def test_2021_other_rows_in_2019_report(runner, tmp_path):
     text = re.sub(r"\n  other: +\[11, 0, 0, 0, 1, 0\][^\n]*", "\n  other:\n    no_correction: [11, 0, 0, 0, 1, 0]", L)
     assert text != L

@@ -128,8 +128,27 @@ def _label(path: tuple) -> str:
     return f"“{path[-1]}”（{name}）" if name else f"“{path[-1]}”"
 
 
+def _other_handling(value, fmt: str) -> str | None:
+    """（六）其他处理 is three rows in the 2021 format and one row in the 2019 format: say which shape was typed."""
+    if fmt == "2021" and isinstance(value, list):
+        return (
+            "（六）其他处理在2021格式中分三行：no_correction（1.逾期不补正）、unpaid_fee（2.逾期未缴费）、"
+            "other（3.其他），各为六个数；写成一行是2019格式的写法，如报告按2019格式填报请设置 format: \"2019\""
+        )
+    if fmt == "2019" and isinstance(value, dict):
+        return (
+            "（六）其他处理在2019格式中是一行六个数 [0, 0, 0, 0, 0, 0]；分三行（no_correction、unpaid_fee、other）"
+            "是2021格式的写法，如报告按2021格式填报请设置 format: \"2021\""
+        )
+    return None
+
+
 def _message(error: dict, path: tuple, fmt: str) -> str:
     kind, value = error["type"], error.get("input")
+    if path == ("applications", "other"):
+        shape = _other_handling(value, fmt)
+        if shape:
+            return shape
     if kind == "missing":
         return f"缺少必填项 {_label(path)}"
     if kind == "extra_forbidden":

@@ -233,6 +233,7 @@ KEY_LABELS: dict[str, str] = {
     "applications.withheld": _WITHHELD,
     "applications.unavailable": _UNAVAILABLE,
     "applications.not_processed": _NOT_PROCESSED,
+    "applications.other": _OTHER,
     "reviews": "四、政府信息公开行政复议、行政诉讼情况",
 }
 OVERVIEW_ASPECTS = ("active", "requests", "management", "platforms", "oversight")

@@ -72,6 +72,8 @@ def load_text(text: str, path: Path | None = None) -> Source:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context and "flow" in exc.context and exc.context_mark is not None:
+            mark = exc.context_mark  # an unclosed [ or {: point at the line that opened it, not the next one
         line = mark.line + 1 if mark else None
         problem = exc.problem or "格式错误"
         raise SourceError(f"YAML格式错误：{_problem_zh(problem)}（{problem}）", line) from None
@@ -105,6 +107,8 @@ def _problem_zh(problem: str) -> str:
         "found character that cannot start any token": "此处有不能作为开头的字符（常见原因：用了Tab缩进，请用空格）",  # libyaml's wording
         "expected <block end>, but found '-'": "列表缩进不对齐",
         "found undefined alias": "未定义的别名",
+        "did not find expected ',' or ']'": "列表没有闭合：缺少逗号或右方括号“]”",
+        "did not find expected ',' or '}'": "映射没有闭合：缺少逗号或右花括号“}”",
     }
     for key, value in table.items():
         if problem.startswith(key):
