@@ -42,11 +42,12 @@ class Finding:
             place += f":{self.line}"
         return place
 
-    def cell(self) -> str:
-        return " · ".join(part for part in (self.part, self.row, self.column) if part)
+    def cell(self, with_part: bool = True) -> str:
+        return " · ".join(part for part in ((self.part if with_part else None), self.row, self.column) if part)
 
-    def format(self) -> str:
-        cell = self.cell()
+    def format(self, with_part: bool = True) -> str:
+        """One line: `file:line: 错误 [RULE] part · row · column：message` (the part left out under a part heading)."""
+        cell = self.cell(with_part)
         return f"{self.where()}: {self.severity.zh} [{self.rule}] {cell + '：' if cell else ''}{self.message}"
 
     def to_dict(self) -> dict:
@@ -124,11 +125,13 @@ def sort_key(finding: Finding) -> tuple:
 
 
 def format_findings(file: str, findings: Iterable[Finding]) -> str:
-    """The human form: errors first, then warnings, each group ordered by part and line."""
-    ordered = sorted(findings, key=sort_key)
-    if not ordered:
-        return ""
+    """The human form, grouped by part under a 【part】 heading: parts with errors first (in report order), then the
+    parts with only warnings; within a part errors first, then by line."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in sorted(findings, key=sort_key):
+        groups.setdefault(finding.part or "其他", []).append(finding)
     lines = []
-    for finding in ordered:
-        lines.append(finding.format())
+    for part, items in groups.items():
+        lines.append(f"【{part}】")
+        lines.extend(f.format(with_part=False) for f in sorted(items, key=lambda f: (not f.is_error, f.line or 0)))
     return "\n".join(lines)

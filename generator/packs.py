@@ -40,6 +40,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "preface": _REPORT,
     "contact": _REPORT + ("details",),
     "date_format": ("year", "month", "day"),
+    "fee_sentence": ("sent", "amount_sent", "collected"),
     "signature.issuer": _REPORT,
     "sections.heading": ("agency", "year"),
     "sections.text": _REPORT,
@@ -65,6 +66,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "输入按五个方面分别填写“一、总体情况”时的小标题",
     ),
     "date_format": ("template", "落款日期。占位符：year、month、day"),
+    "fee_sentence": (
+        "template",
+        "2021 格式第六部分的信息处理费标准说法，第六部分文字未提到信息处理费时加在其后。"
+        "占位符：sent（收费通知件数）、amount_sent（总金额，元）、collected（实际收取，元）",
+    ),
     "signature": ({"issuer": "template"}, "落款机关。占位符同 preface，其中 signer 为输入的 issuer（没写则为报告机关）；其结果即其他设置里的 signer"),
     "sections": (
         "sections",

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import check
+from .checks.crossyear import Previous, previous_for
 from .document import Document, build
 from .findings import Finding, has_errors
 from .model import Loaded, load
-from .packs import Pack, PackError, load_pack
+from .packs import Pack, PackError, pack_named
 from .writers import FORMATS, write_atomic, writer
 
 
@@ -18,6 +19,8 @@ from .writers import FORMATS, write_atomic, writer
 class Checked:
     loaded: Loaded
     findings: list[Finding] = field(default_factory=list)
+    options: dict = field(default_factory=dict)  # what it was checked with, e.g. templates (an agency's folder)
+    previous: Previous | None = None  # last year's report used for the cross-year rules, or why none was
 
     @property
     def ok(self) -> bool:
@@ -28,13 +31,22 @@ class Checked:
         return self.loaded.report
 
 
-def check_file(path: str | Path, display: str | None = None, **options) -> Checked:
+def check_file(
+    path: str | Path,
+    display: str | None = None,
+    previous: str | Path | None = None,
+    find_previous: bool = True,
+    **options,
+) -> Checked:
+    """Load and check one input; `previous` is last year's file, else one is looked for beside it (crossyear.py)."""
     loaded = load(path, display)
-    return Checked(loaded, check(loaded, **options))
+    last_year = previous_for(Path(path), loaded, Path(previous) if previous else None, find_previous)
+    return Checked(loaded, check(loaded, last_year, **options), options, last_year)
 
 
-def pack_for(report) -> Pack:
-    return load_pack(report.template or "base")
+def pack_for(report, templates: Path | None = None) -> Pack:
+    """The input's template pack (`template:`), searched first in `templates` (`--templates DIR`)."""
+    return pack_named(report.template, templates)
 
 
 def document_for(report, pack: Pack | None = None) -> Document:
@@ -50,7 +62,7 @@ def render_to(checked: Checked, out_dir: Path, stem: str, formats: tuple[str, ..
     """Render a checked, valid report into `out_dir/<stem>.<fmt>`; all formats are produced before any is written."""
     if not checked.ok:
         raise ValueError("refusing to render a report with errors")
-    pack = pack_for(checked.report)
+    pack = pack_for(checked.report, checked.options.get("templates"))
     outputs = render_document(document_for(checked.report, pack), pack, formats)
     written = []
     for fmt, data in outputs.items():

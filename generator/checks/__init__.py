@@ -8,6 +8,8 @@ from __future__ import annotations
 from ..findings import RULES, Finding, Severity, has_errors
 from ..model import Loaded
 from . import identities  # noqa: F401  (registers the identity rules)
+from . import crossyear, deadlines, fees, narrative, parts  # noqa: F401,E402  (register the supervisor's rules)
+from . import packs  # noqa: F401  (registers the template pack rules)
 from .context import CheckContext
 
 
@@ -19,11 +21,13 @@ def run_rules(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def check(loaded: Loaded, **options) -> list[Finding]:
-    """All findings for one loaded input: input errors, or else every rule's findings."""
+def check(loaded: Loaded, previous=None, **options) -> list[Finding]:
+    """All findings for one loaded input: input errors, or else every rule's findings.
+
+    `previous` is a `crossyear.Previous` (last year's report); without it the cross-year rules find nothing."""
     findings = list(loaded.findings)
     if loaded.report is not None:
-        findings.extend(run_rules(CheckContext.of(loaded, **options)))
+        findings.extend(run_rules(CheckContext.of(loaded, previous, **options)))
     return sorted(findings, key=lambda f: (not f.is_error,))
 
 

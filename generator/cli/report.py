@@ -11,6 +11,14 @@ import typer
 from . import app
 
 FILES_HELP = "输入的 YAML 文件（可多个）"
+PREVIOUS_HELP = "上年报告的 YAML，用于跨年度核对；不给则自动查找（见下文）"
+PREVIOUS_EPILOG = (
+    "跨年度核对（上年结转、现行有效件数、上一年项目数量）：不给 --previous 时，在输入文件旁自动查找上年报告——"
+    "文件名中的年度减一（luzhou-2021.yaml → luzhou-2020.yaml），或上年年度目录中的同名文件"
+    "（2021/luzhou.yaml → 2020/luzhou.yaml），且须是同一机关上一年度的报告。输出的第一行说明是否用了上年报告。"
+)
+NO_PREVIOUS_HELP = "不自动查找上年报告（不做跨年度核对）"
+TEMPLATES_HELP = "机关自己的模板目录：先在其中查找模板包，目录里直接放的 pack.yaml、report.html 覆盖所用模板包（见 docs/packs.md）"
 
 
 def _echo_findings(checked_list, as_json: bool) -> None:
@@ -21,9 +29,17 @@ def _echo_findings(checked_list, as_json: bool) -> None:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for checked in checked_list:
+        if checked.previous is not None and checked.previous.note:
+            typer.echo(f"{checked.loaded.file}: {checked.previous.note}")
         text = format_findings(checked.loaded.file, checked.findings)
         if text:
             typer.echo(text, err=False)
+
+
+def _previous_options(files: List[Path], previous: Optional[Path], no_previous: bool) -> dict:
+    if previous is not None and len(files) > 1:
+        raise typer.BadParameter("只能用于单个文件；核对多个文件时请把上年文件放在旁边，程序会自动查找", param_hint="--previous")
+    return {"previous": previous, "find_previous": not no_previous}
 
 
 def _summary(checked_list) -> str:
@@ -33,16 +49,20 @@ def _summary(checked_list) -> str:
     return f"共 {len(checked_list)} 个文件：{len(checked_list) - bad} 个通过，{bad} 个有错误（错误 {errors} 条，警告 {warnings} 条）"
 
 
-@app.command("check")
+@app.command("check", epilog=PREVIOUS_EPILOG)
 def check_command(
     files: List[Path] = typer.Argument(..., help=FILES_HELP, show_default=False),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出全部问题（供批处理和网页表单使用）"),
     strict: bool = typer.Option(False, "--strict", help="警告也视为错误"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help=TEMPLATES_HELP, file_okay=False),
+    previous: Optional[Path] = typer.Option(None, "--previous", help=PREVIOUS_HELP, dir_okay=False),
+    no_previous: bool = typer.Option(False, "--no-previous", help=NO_PREVIOUS_HELP),
 ) -> None:
-    """核对报告：格式、勾稽关系等，全部问题一次列出。全部通过退出码 0，有错误 1，用法错误 2。"""
+    """核对报告：格式、勾稽关系、跨年度、正文与表格、期限等，全部问题按部分列出（错误在前）。全部通过退出码 0，有错误 1，用法错误 2。"""
     from ..pipeline import check_file
 
-    results = [check_file(path) for path in files]
+    last_year = _previous_options(files, previous, no_previous)
+    results = [check_file(path, templates=templates, **last_year) for path in files]
     _echo_findings(results, as_json)
     failed = any(not c.ok for c in results) or (strict and any(c.findings for c in results))
     if not as_json:
@@ -60,12 +80,15 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
-@app.command("render")
+@app.command("render", epilog=PREVIOUS_EPILOG)
 def render_command(
     files: List[Path] = typer.Argument(..., help=FILES_HELP, show_default=False),
     out: Path = typer.Option(..., "-o", "--out", help="输出目录（写入 <文件名>.html/.docx/.pdf）"),
     to: str = typer.Option("html,docx,pdf", "--to", help="输出格式，逗号分隔：html,docx,pdf"),
     strict: bool = typer.Option(False, "--strict", help="有警告也不生成"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help=TEMPLATES_HELP, file_okay=False),
+    previous: Optional[Path] = typer.Option(None, "--previous", help=PREVIOUS_HELP, dir_okay=False),
+    no_previous: bool = typer.Option(False, "--no-previous", help=NO_PREVIOUS_HELP),
 ) -> None:
     """生成报告。有错误的文件不生成（与 check 相同的提示），也不留下残缺文件。"""
     formats = _formats(to)
@@ -78,7 +101,8 @@ def render_command(
     from ..packs import PackError
     from ..pipeline import check_file, render_to
 
-    results = [check_file(path) for path in files]
+    last_year = _previous_options(files, previous, no_previous)
+    results = [check_file(path, templates=templates, **last_year) for path in files]
     _echo_findings(results, as_json=False)
     failed = False
     for path, checked in zip(files, results):

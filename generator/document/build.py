@@ -21,6 +21,7 @@ from ..model.forms import (
 )
 from ..model.tables import applications_table, reviews_table
 from ..packs import Pack, load_pack
+from .placeholders import fee_sentence, filled_report
 from .nodes import Block, Cell, Document, Heading, Paragraph, Row, Section, Signature, Table
 
 SECTION_IDS = ("overview", "active", "applications", "reviews", "problems", "other")
@@ -79,21 +80,79 @@ def _contact_details(contact) -> str:
     return f"（{'；'.join(items)}）" if items else ""
 
 
-def _preface(report, pack: Pack) -> list[Block]:
+def _wording(report, pack: Pack) -> dict:
+    """The placeholders of a pack's wording settings (packs.PLACEHOLDERS lists which setting may use which).
+
+    `signer` is who signs the report: the pack's signature.issuer, which itself sees `signer` as the input's
+    issuer or else the agency — so a preface or contact sentence names the same office as the 落款."""
     contact = report.contact
     context = {
         "agency": report.agency,
         "year": report.year,
         "signer": report.signer,
+        "issuer": (report.issuer or "").strip(),
         "notice": pack.settings.get("notices", {}).get(report.format, ""),
         "contact": (contact.model_dump() if contact else dict.fromkeys(("phone", "address", "email", "website"))),
     }
+    issuer = str((pack.settings.get("signature") or {}).get("issuer") or "{{ signer }}")
+    context["signer"] = pack.render_text(issuer, "signature.issuer", **context) or report.signer
+    return context
+
+
+def _preface(report, pack: Pack) -> list[Block]:
+    contact = report.contact
+    context = _wording(report, pack)
     blocks = paragraphs(report.text.preface) if report.text.preface else paragraphs(pack.text("preface", **context))
     if contact is not None and any(contact.model_dump().values()):
-        sentence = pack.text("contact", details=_contact_details(contact), **context)
-        if sentence:
-            blocks.append(Paragraph(sentence))
+        # a pack's contact block may be several paragraphs (e.g. 联系电话/联系地址 each on its own line)
+        blocks.extend(paragraphs(pack.text("contact", details=_contact_details(contact), **context)))
     return blocks
+
+
+# --- a pack's extra sections (（一）（二）… inside one of the six parts) ------------------------------------------
+_NUMERALS = "一二三四五六七八九"
+_NUMBERED = re.compile(r"^（([一二三四五六七八九十]+)）")
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (up to 99)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens - 1] + "十")
+    return head + (_NUMERALS[ones - 1] if ones else "")
+
+
+_FROM_CHINESE = {chinese_number(n): n for n in range(1, 100)}
+
+
+def _last_number(blocks: list[Block]) -> int:
+    """The highest （n） a part's own text already uses as a sub-heading, so added sections continue the count."""
+    last = 0
+    for block in blocks:
+        text = block.text if isinstance(block, Heading) and block.level == 2 else getattr(block, "lead", "")
+        match = _NUMBERED.match(text or "")
+        if match:
+            last = max(last, _FROM_CHINESE.get(match.group(1), 0))
+    return last
+
+
+def _extra_sections(report, pack: Pack, sections: list[Section]) -> None:
+    """Append the pack's extra sections to their parts: heading （n）… and the input's text.sections.<id> (or the
+    pack's default text). A section with no text is left out; a required one is enforced by `check`."""
+    given = report.text.sections or {}
+    parts = {section.id: section for section in sections}
+    context = _wording(report, pack)
+    for spec in pack.sections:
+        text = given.get(spec["id"])
+        if not (text and text.strip()) and spec.get("text"):
+            text = pack.render_text(str(spec["text"]), f"sections.{spec['id']}.text", **context)
+        if not (text and text.strip()):
+            continue
+        part = parts[spec["part"]]
+        heading = pack.render_text(str(spec["heading"]), f"sections.{spec['id']}.heading", **context)
+        if spec.get("numbered", True):
+            heading = f"（{chinese_number(_last_number(part.blocks) + 1)}）{heading}"
+        part.blocks.append(Heading(2, heading))
+        part.blocks.extend(paragraphs(text))
 
 
 def _overview(report, pack: Pack) -> list[Block]:
@@ -209,6 +268,7 @@ def reviews_table_node(report, font_size: float) -> Table:
 # --- the document ---------------------------------------------------------------------------------------------
 def build(report, pack: Pack | None = None) -> Document:
     pack = pack or load_pack(report.template or "base")
+    report = filled_report(report)  # narrative placeholders ({{ 予以公开 }} …) filled from the tables
     sizes = pack.settings.get("sizes", {})
     table_size = float(sizes.get("table", 12))
     sections = [
@@ -221,11 +281,12 @@ def build(report, pack: Pack | None = None) -> Document:
         ),
         Section("reviews", Heading(1, PARTS[3]), [reviews_table_node(report, table_size)]),
         Section("problems", Heading(1, PARTS[4]), paragraphs(report.text.problems)),
-        Section("other", Heading(1, PARTS[5]), paragraphs(report.text.other)),
+        Section("other", Heading(1, PARTS[5]), paragraphs(report.text.other) + paragraphs(fee_sentence(report, pack))),
     ]
     date = report.date
+    _extra_sections(report, pack, sections)
     signature = Signature(
-        issuer=report.signer,
+        issuer=_wording(report, pack)["signer"],
         date=pack.render_text(
             str(pack.settings.get("date_format", "{{ year }}年{{ month }}月{{ day }}日")),
             "date_format",

@@ -29,6 +29,21 @@ def _deadline(kind: str, year: int) -> dt.date:
     return dt.date(year + 1, 1, 31) if kind == "department" else dt.date(year + 1, 3, 31)
 
 
+def _placeholder_comment(fmt: str) -> list[str]:
+    """The narrative placeholders of the format, as comment lines (docs/rules.md explains them)."""
+    from ..document.placeholders import placeholders
+
+    lines = ["  # 正文中可写占位符 {{ 名称 }}，生成时由表格数字填入（如：予以公开{{ 予以公开 }}件、占{{ 予以公开占比 }}）。可用的名称："]
+    row: list[str] = []
+    for name in placeholders(fmt):
+        if row and len("、".join(row + [name])) > 48:
+            lines.append("  #   " + "、".join(row))
+            row = []
+        row.append(name)
+    lines.append("  #   " + "、".join(row))
+    return lines
+
+
 def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
     fmt = fmt or ("2021" if year >= 2021 else "2019")
     notice = "国办公开办函〔2021〕30号" if fmt == "2021" else "国办公开办函〔2019〕60号（试行）"
@@ -53,6 +68,7 @@ def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
         '  website: ""        # 网址',
         "",
         "text:                # 正文；段落之间空一行",
+        *_placeholder_comment(fmt),
         "  preface: |         # 前言（可选；不填则使用模板的标准前言）",
         "",
         "  overview: |        # 一、总体情况（可写成一段文字，或写成 active/requests/management/platforms/oversight 五项）",

@@ -1,0 +1,343 @@
+"""Narrative = tables (format.md check 8): figures the text states about tables 二–四 must equal the tables.
+
+The text is read after its placeholders are filled. A figure counts only in a phrase about the tables —
+"受理政府信息公开申请398件", "予以公开126件、占33.5%", "行政复议申请46件", "其余22件转下年度" — so dates, phone
+numbers, 条例 articles and other counts (信息 N 条, 新闻发布会 N 次, 12345 热线办结 N 件) are never read as one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from decimal import Decimal
+from typing import Iterator
+
+from ..document.placeholders import NarrativeText, table_figures
+from ..findings import RULES, Finding, Severity
+from ..model.forms import PARTS, TOTAL, application_row
+from ..model.labels import dotted, place
+from .context import CheckContext
+from .numerals import COUNT, parse_count
+
+_N = rf"(?<![0-9０-９.．])(?P<n>{COUNT})\s*件"
+_PCT = r"(?:\s*[，,、]?\s*(?:占比|占)[^0-9０-９%％，,。；]{0,8}?(?P<pct>[0-9]+(?:\.[0-9]+)?)\s*[%％])?"
+_STOP = "，,。；;：:、！？!?\n0-9０-９"
+
+
+def _gap(size: int) -> str:
+    return rf"(?P<gap>[^{_STOP}]{{0,{size}}}?)"
+
+
+# Words that make an "申请…N件" phrase about something other than table 三.
+_NOT_TABLE3 = re.compile(r"复议|诉讼|信访|建议|提案|举报|投诉|来电|来信|热线|咨询|工单|办件|审批|许可")
+# A sentence about table 三's applications (办结 / 结转 figures count only in one).
+_APPLICATIONS = re.compile(r"政府信息公开申请|依申请|公开申请|申请公开")
+_REVIEW_TAIL = rf"(?:（[^）]*）|\([^)]*\))?\s*[，,]?\s*其中\s*(?:结果)?维持[^{_STOP}]{{0,12}}?(?P<kept>{COUNT})\s*件"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str  # how the narrative calls it
+    patterns: tuple[re.Pattern, ...]
+    about_applications: bool = False  # only in a sentence that speaks of 申请
+    in_breakdown: bool = False  # still read after 其中 (a breakdown of something else)
+    gap_must: re.Pattern | None = None  # the words between keyword and figure must match …
+    gap_must_not: re.Pattern | None = None  # … and must not
+    formats: tuple[str, ...] = ("2021", "2019")
+
+
+def _compile(*patterns: str) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _result(key: str, label: str, keyword: str) -> Metric:
+    return Metric(key, label, _compile(keyword + _gap(6) + _N + _PCT), in_breakdown=True)
+
+
+METRICS = (
+    Metric(
+        "intake",
+        "收到申请",
+        _compile(r"(?:收到|受理|新收|接收|接到)" + _gap(16) + _N),
+        gap_must=re.compile("申请"),
+        gap_must_not=_NOT_TABLE3,
+    ),
+    Metric("carried_over", "上年结转", _compile(r"上一?年度?结转" + _gap(12) + _N), gap_must_not=_NOT_TABLE3),
+    Metric(
+        "total",
+        "办结",
+        _compile(r"(?:办结|答复|办理完毕|处理完毕)" + _gap(14) + _N),
+        about_applications=True,
+        gap_must_not=_NOT_TABLE3,
+    ),
+    Metric(
+        "carried_forward",
+        "结转下年度",
+        _compile(
+            r"(?:结转|转入|转至|转到|转)下一?年度?(?:继续办理)?" + _gap(8) + _N,
+            r"(?:正在办理|尚在办理|仍在办理|尚未办结)" + _gap(8) + _N,
+            _N + rf"[^{_STOP}]{{0,8}}?(?:结转|转入|转至|转到|转)下一?年",
+        ),
+        about_applications=True,
+    ),
+    _result("disclosed", "予以公开", r"(?<!不)(?<!部分)予以(?:全部)?公开"),
+    _result("partly_disclosed", "部分公开", r"部分(?:予以)?公开"),
+    _result("withheld", "不予公开", r"不予以?公开"),
+    _result("unavailable", "无法提供", r"无法提供"),
+    _result("not_processed", "不予处理", r"不予处理"),
+    _result("other", "其他处理", r"其他处理"),
+    Metric("reconsideration", "行政复议", _compile(r"行政复议(?P<gap>(?:申请|案件|案|共|计|为|有|起)*)" + _N + f"(?:{_REVIEW_TAIL})?")),
+    Metric("litigation", "行政诉讼", _compile(r"行政诉讼(?P<gap>(?:案件|案|共|计|为|有|起)*)" + _N + f"(?:{_REVIEW_TAIL})?")),
+    Metric(
+        "in_force",
+        "现行有效",
+        _compile(r"现行有效" + _gap(14) + _N),
+        gap_must_not=re.compile("合同|证|许可"),
+        formats=("2021",),
+    ),
+    Metric(
+        "issued",
+        "本年制发",
+        _compile(r"(?:制发|新制作|制定|出台)" + _gap(12) + _N),
+        gap_must=re.compile("规章|规范性文件"),
+    ),
+)
+RESULT_KEYS = ("disclosed", "partly_disclosed", "withheld", "unavailable", "not_processed", "other")
+_RESULT_ROWS = {
+    "disclosed": "（一）予以公开",
+    "partly_disclosed": "（二）部分公开",
+    "withheld": "（三）不予公开",
+    "unavailable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One figure the narrative states about the tables."""
+
+    metric: Metric
+    value: int
+    sentence: str  # the words around it, for the message
+    line: int  # 1-based line inside the text
+    gap: str
+    percent: Decimal | None = None
+    kept: int | None = None  # 其中维持 N 件 after a 复议/诉讼 figure
+
+
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_CLAUSE = re.compile(r"[^；;]+[；;]?")
+
+
+def _quote(sentence: str, start: int, end: int) -> str:
+    """The sentence, or the clauses around the figure when the sentence is long."""
+    sentence = sentence.strip()
+    if len(sentence) <= 70:
+        return sentence
+    left = max(sentence.rfind(c, 0, start) for c in "，,；;") + 1
+    right = min((i for i in (sentence.find(c, end) for c in "，,；;。") if i != -1), default=len(sentence))
+    return "…" + sentence[left:right].strip() + "…"
+
+
+def _lead(clause: str, start: int) -> str:
+    """The words of the clause before a keyword: "人大代表建议和" in "人大代表建议和答复385件"."""
+    return clause[max(clause.rfind(c, 0, start) for c in "，,、；;") + 1 : start]
+
+
+@lru_cache(maxsize=256)
+def claims(text: str, fmt: str) -> tuple[Claim, ...]:
+    """Every figure about the tables stated in `text`, in order (cached: two rules read the same text)."""
+    return tuple(_claims(text, fmt))
+
+
+def _claims(text: str, fmt: str) -> Iterator[Claim]:
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        for sentence_match in _SENTENCE.finditer(line):
+            sentence = sentence_match.group(0)
+            about_applications = bool(_APPLICATIONS.search(sentence)) or (
+                "申请" in sentence and not _NOT_TABLE3.search(sentence)
+            )
+            for clause_match in _CLAUSE.finditer(sentence):
+                clause, offset = clause_match.group(0), clause_match.start()
+                breakdown_at = clause.find("其中")
+                taken: list[tuple[int, int]] = []
+                for metric in METRICS:
+                    if fmt not in metric.formats or (metric.about_applications and not about_applications):
+                        continue
+                    for pattern in metric.patterns:
+                        for match in pattern.finditer(clause):
+                            if breakdown_at != -1 and match.start() > breakdown_at and not metric.in_breakdown:
+                                continue
+                            gap = match.groupdict().get("gap") or ""
+                            if metric.gap_must and not metric.gap_must.search(gap):
+                                continue
+                            if metric.gap_must_not and metric.gap_must_not.search(gap + _lead(clause, match.start())):
+                                continue  # 人大代表建议和答复385件, 12345热线受理…
+                            value = parse_count(match.group("n"))
+                            span = match.span("n")
+                            if value is None or any(a < span[1] and span[0] < b for a, b in taken):
+                                continue
+                            taken.append(span)
+                            groups = match.groupdict()
+                            kept = parse_count(groups["kept"]) if groups.get("kept") else None
+                            pct = Decimal(groups["pct"]) if groups.get("pct") else None
+                            yield Claim(
+                                metric,
+                                value,
+                                _quote(sentence, offset + match.start(), offset + match.end()),
+                                line_number,
+                                gap,
+                                pct,
+                                kept,
+                            )
+
+
+# --- what the tables say --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Expected:
+    values: tuple[int, ...]  # any of these is right
+    shown: str  # the table value(s) for the message
+    part: str
+    row: str
+    column: str | None = TOTAL
+
+
+def _documents(report, gap: str, column_2021: str, column_2019: str, label: str) -> Expected:
+    column = column_2021 if report.format == "2021" else column_2019
+    rules, normative = getattr(report.active.rules, column), getattr(report.active.normative, column)
+    names = ("规章", "行政规范性文件" if report.format == "2021" else "规范性文件")
+    if "规章" in gap and "规范性文件" not in gap:
+        values, shown = (rules,), f"{names[0]} {rules}"
+    elif "规范性文件" in gap and "规章" not in gap:
+        values, shown = (normative,), f"{names[1]} {normative}"
+    else:
+        values = (rules, normative, rules + normative)
+        shown = f"{names[0]} {rules}、{names[1]} {normative}（合计 {rules + normative}）"
+    return Expected(values, shown, PARTS[1], "第二十条第（一）项", label)
+
+
+def expected(claim: Claim, report, figures: dict) -> Expected:
+    key = claim.metric.key
+    fmt = report.format
+    if key == "intake":
+        new, both = figures["new"], figures["new"] + figures["carried_over"]
+        shown = f"一、本年新收 {new}" + (f"（加上年结转为 {both}）" if both != new else "")
+        return Expected((new, both), shown, PARTS[2], application_row(fmt, "new").label)
+    if key in ("carried_over", "total", "carried_forward"):
+        row = application_row(fmt, key).label
+        return Expected((figures[key],), f"{row} {figures[key]}", PARTS[2], row)
+    if key in RESULT_KEYS:
+        row = _RESULT_ROWS[key]
+        return Expected((figures[key],), f"{row} {figures[key]}", PARTS[2], row)
+    if key in ("reconsideration", "litigation"):
+        values = figures[key]
+        label = "行政复议" if key == "reconsideration" else "行政诉讼（未经复议直接起诉 + 复议后起诉）"
+        return Expected((values[4],), f"{label}总计 {values[4]}", PARTS[3], label)
+    if key == "in_force":
+        return _documents(report, claim.gap, "in_force", "total", "现行有效件数")
+    if key == "issued":
+        return _documents(report, claim.gap, "issued", "made", "本年制发件数" if fmt == "2021" else "本年新制作数量")
+    raise KeyError(key)
+
+
+def _finding(rule_id: str, item: NarrativeText, claim: Claim, ctx: CheckContext, message: str, where: Expected) -> Finding:
+    part = place(item.path, ctx.report.format)[0]
+    return RULES[rule_id].finding(
+        message,
+        file=ctx.file,
+        line=item.line(claim.line),
+        part=part,
+        row=f"表{where.part[0]} · {where.row}",
+        column=where.column,
+        key=dotted(item.path),
+    )
+
+
+@RULES.rule(
+    "TEXT-PLACEHOLDER",
+    Severity.ERROR,
+    "正文中的占位符只能是已知的 {{ 名称 }}",
+    "占位符由表格数字填入，正文就不会与表格不一致；正文是用户输入，不得执行任何表达式、属性访问或导入，"
+    "未知的名称多半是笔误。",
+)
+def placeholder_problems(ctx: CheckContext) -> Iterator[Finding]:
+    rule = RULES["TEXT-PLACEHOLDER"]
+    for item in ctx.narrative:
+        for problem in item.problems:
+            yield rule.finding(
+                problem.message,
+                file=ctx.file,
+                line=item.line(problem.line),
+                part=place(item.path, ctx.report.format)[0],
+                key=dotted(item.path),
+            )
+
+
+@RULES.rule(
+    "TEXT-FIGURE",
+    Severity.WARNING,
+    "正文写出的件数（收到申请、上年结转、办结、结转下年度、各项办理结果、行政复议、行政诉讼、现行有效、本年制发）与表格一致",
+    "督查和第三方评估逐一比对正文与表格（format.md 核对8）；不一致的报告会被退回。“收到申请 N 件”可指本年新收，"
+    "也可指本年新收加上年结转，两种都算对。",
+)
+def figures_match(ctx: CheckContext) -> Iterator[Finding]:
+    figures = table_figures(ctx.report)
+    for item, claim in _stated(ctx):
+        where = expected(claim, ctx.report, figures)
+        if claim.value not in where.values:
+            message = f"正文“{claim.sentence}”写{claim.metric.label} {claim.value} 件，而表中为 {where.shown}"
+            yield _finding("TEXT-FIGURE", item, claim, ctx, message, where)
+        kept = figures[claim.metric.key][0] if claim.kept is not None else None
+        if kept is not None and claim.kept != kept:
+            message = f"正文“{claim.sentence}”写{claim.metric.label}维持 {claim.kept} 件，而表四{claim.metric.label}结果维持为 {kept}"
+            where = Expected((kept,), str(kept), PARTS[3], claim.metric.label, "结果维持")
+            yield _finding("TEXT-FIGURE", item, claim, ctx, message, where)
+
+
+def _stated(ctx: CheckContext) -> Iterator[tuple[NarrativeText, Claim]]:
+    """Every figure the narrative states, with its text (texts with placeholder problems are not read)."""
+    for item in ctx.narrative:
+        if not item.problems:
+            for claim in claims(item.text, ctx.report.format):
+                yield item, claim
+
+
+def _close(stated: Decimal, share: Decimal) -> bool:
+    places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
+    return abs(stated - share) < Decimal(1).scaleb(-places)
+
+
+@RULES.rule(
+    "TEXT-PERCENT",
+    Severity.WARNING,
+    "正文中各项办理结果的占比（占 x%）与表三一致",
+    "占比应等于该项件数除以办结总数（（七）总计）；也接受除以收到申请数（本年新收，或加上年结转）。"
+    "允许末位四舍五入或截断的差异。",
+)
+def percents_match(ctx: CheckContext) -> Iterator[Finding]:
+    figures = table_figures(ctx.report)
+    denominators = {
+        "办结": figures["total"],
+        "本年新收": figures["new"],
+        "本年新收与上年结转之和": figures["new"] + figures["carried_over"],
+    }
+    for item, claim in _stated(ctx):
+        if claim.percent is None or claim.metric.key not in RESULT_KEYS:
+            continue
+        value = figures[claim.metric.key]
+        shares = {name: Decimal(value) * 100 / whole for name, whole in denominators.items() if whole}
+        if not shares or any(_close(claim.percent, share) for share in shares.values()):
+            continue
+        where = expected(claim, ctx.report, figures)
+        name = "办结" if "办结" in shares else next(iter(shares))
+        message = (
+            f"正文“{claim.sentence}”写{claim.metric.label}占 {claim.percent}%，而按表三 {where.row} {value} 件"
+            f"占{name} {denominators[name]} 件计算为 {shares[name].quantize(Decimal('0.1'))}%"
+        )
+        yield _finding("TEXT-PERCENT", item, claim, ctx, message, where)
+
+
+__all__ = ["claims", "Claim", "METRICS", "expected", "placeholder_problems", "figures_match", "percents_match"]
