@@ -74,6 +74,8 @@ class Paragraph:
 
 Block = Union[Heading, Paragraph, Table]
 
+TITLE_LINE_CHARS = 18  # about what one line of the 22 pt title holds in the 156 mm type area
+
 
 @dataclass
 class Section:
@@ -95,6 +97,15 @@ class Document:
     sections: list[Section]
     signature: Signature
     meta: dict = field(default_factory=dict)  # agency, year, format, template, settings for writers
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The title as it is set (GB/T 9704: break where the words allow, lines of balanced length): a long title
+        breaks before 政府信息公开工作年度报告, so the agency and year stand on the first line."""
+        tail = "政府信息公开工作年度报告"
+        if len(self.title) > TITLE_LINE_CHARS and self.title.endswith(tail) and len(self.title) > len(tail):
+            return [self.title[: -len(tail)], tail]
+        return [self.title]
 
     def tables(self) -> list[Table]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]

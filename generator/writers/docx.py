@@ -211,7 +211,8 @@ def _table(table: Table, area: int = TYPE_AREA_TWIPS) -> str:
 def body_xml(document: Document, pack: Pack) -> str:
     lead_font = _first(pack.settings["fonts"]["heading2"])
     area = type_area_twips(pack)
-    out = [_paragraph("Title", document.title)]
+    title_runs = '<w:r><w:br/></w:r>'.join(f"<w:r>{_t(line)}</w:r>" for line in document.title_lines)
+    out = [f'<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>{title_runs}</w:p>']
 
     def blocks(items) -> None:
         for block in items:
