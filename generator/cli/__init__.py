@@ -17,6 +17,9 @@ app = typer.Typer(
 )
 
 from . import report  # noqa: E402,F401  (init, check, render)
+from . import batch  # noqa: E402,F401  (batch, xlsx-template, import, rollup)
+from . import templates  # noqa: E402,F401  (templates list, templates new)
+from . import serve  # noqa: E402,F401  (serve: the web form)
 
 
 def main() -> None:

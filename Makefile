@@ -1,0 +1,12 @@
+# Benchmarks. `make bench`: one report, per-stage and per-format medians. `make bench-batch`: 1,000 synthetic
+# township reports in all three formats through `govreport batch` (see docs/batch.md for the figures).
+PYTHON ?= .venv/bin/python
+UNITS ?= 1000
+
+.PHONY: bench bench-batch
+
+bench:
+	$(PYTHON) -m benchmarks.report
+
+bench-batch:
+	$(PYTHON) -m benchmarks.batch --units $(UNITS)

@@ -1,0 +1,104 @@
+"""The units of a batch: YAML files, folders of them (searched recursively), and the filled sheets of collection
+workbooks; each unit gets the output name (stem) it will be written under, and clashing names are refused."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding
+
+YAML_SUFFIXES = (".yaml", ".yml")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+RESERVED_STEMS = {"index", "summary"}  # OUT/index.html and OUT/summary.csv
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+class SourceProblem(Exception):
+    """A SOURCE argument cannot be used at all (usage error, exit 2); the message is Chinese."""
+
+
+@dataclass
+class Unit:
+    """One report to produce. `path` for a YAML file; `text` (already imported) for a workbook sheet."""
+
+    stem: str
+    display: str  # how messages name it: the path, or "book.xlsx:sheet"
+    path: Path | None = None
+    text: str | None = None
+    book: Path | None = None
+    sheet: str | None = None
+    form: str | None = None  # the workbook sheet's report format, to place findings on its cells
+    findings: list[Finding] = field(default_factory=list)  # import errors found before any worker runs
+
+    @property
+    def imported_ok(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+
+def safe_stem(name: str) -> str:
+    """A file name stem from a unit or sheet name: path separators and characters Windows refuses become “_”."""
+    stem = _UNSAFE.sub("_", name).strip().strip(".") or "_"
+    return stem[:120]
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() in YAML_SUFFIXES and not path.is_dir():
+            found.append(path)
+    return found
+
+
+def collect_units(sources: list[Path]) -> list[Unit]:
+    """Every unit named by the SOURCE arguments, in order (folders sorted by path)."""
+    units: list[Unit] = []
+    for source in sources:
+        if source.is_dir():
+            files = _yaml_files(source)
+            if not files:
+                raise SourceProblem(f"目录 {source} 里没有 .yaml 文件")
+            units += [Unit(stem=path.stem, display=str(path), path=path) for path in files]
+        elif source.suffix.lower() in WORKBOOK_SUFFIXES:
+            from .workbook import units_from_workbook
+
+            units += units_from_workbook(source)
+        elif source.exists() or source.suffix.lower() in YAML_SUFFIXES:
+            # a missing or unreadable YAML file is a failed unit with a located error, not a usage error
+            units.append(Unit(stem=source.stem, display=str(source), path=source))
+        else:
+            raise SourceProblem(f"找不到 {source}：应为 YAML 文件、包含 YAML 文件的目录，或采集表（.xlsx）")
+    return units
+
+
+def name_clashes(units: list[Unit]) -> list[str]:
+    """Messages for units that would write the same output name (also when names differ only in letter case)."""
+    seen: dict[str, Unit] = {}
+    problems = []
+    for unit in units:
+        key = unit.stem.casefold()
+        if key in RESERVED_STEMS:
+            problems.append(f"{unit.display}：输出名“{unit.stem}”与批处理的汇总文件（index.html、summary.csv）同名，请改名")
+            continue
+        other = seen.get(key)
+        if other is not None and other.display != unit.display:
+            problems.append(f"{other.display} 和 {unit.display} 会写出同名文件 {unit.stem}.*，请改名后重试")
+        elif other is None:
+            seen[key] = unit
+    return problems
+
+
+def unique_units(units: list[Unit]) -> list[Unit]:
+    """Drop a unit named twice by the same path (e.g. a file given and also found in a given folder)."""
+    seen: set[str] = set()
+    out = []
+    for unit in units:
+        key = str(unit.path.resolve()) if unit.path is not None else unit.display
+        if key not in seen:
+            seen.add(key)
+            out.append(unit)
+    return out

@@ -1,0 +1,189 @@
+"""What a batch worker process does with one unit: check it, render its formats, write them atomically, and send
+back only a small result (status, findings as dicts, output sizes, timings, peak RSS).
+
+Importing this module loads every writer (WeasyPrint included) once; the runner preloads it in the fork server, so
+each recycled worker starts with WeasyPrint imported and its font configuration built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..checks import check
+from ..findings import Finding, Severity
+from ..model import load_string
+from ..packs import Pack, PackError
+from ..pipeline import Checked, check_file, document_for, pack_for
+from ..writers import FORMATS, write_atomic, writer
+
+for _fmt in FORMATS:  # load every writer now, once per process
+    writer(_fmt)
+
+STATUS_OK, STATUS_WARNING, STATUS_FAILED, STATUS_CRASHED = "ok", "warning", "failed", "crashed"
+
+
+@dataclass(frozen=True)
+class Task:
+    stem: str
+    display: str
+    out_dir: str
+    formats: tuple[str, ...]
+    code: str  # govreport version and code fingerprint
+    path: str | None = None
+    text: str | None = None
+    previous: str | None = None  # last year's input (from --previous-dir), for the cross-year checks
+    no_find: bool = False  # --previous-dir given: do not look for last year's file beside the input
+    previous_entry: dict | None = None  # this unit's manifest entry from an earlier run
+    force: bool = False
+    templates: str | None = None  # an agency's own template folder (--templates), searched first
+
+
+_PACK_HASHES: dict[str, str] = {}
+
+
+def pack_hash(pack: Pack) -> str:
+    """A digest of every file of the pack and the packs it extends: a changed template re-renders its units."""
+    key = "/".join(str(d) for d in pack.dirs)
+    if key not in _PACK_HASHES:
+        digest = hashlib.sha256()
+        for directory in pack.dirs:
+            for path in sorted(p for p in Path(directory).rglob("*") if p.is_file()):
+                digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
+        _PACK_HASHES[key] = digest.hexdigest()
+    return _PACK_HASHES[key]
+
+
+def peak_rss_kb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def ignore_interrupts() -> None:
+    """Worker initializer: Ctrl-C goes to the runner, which lets the units in hand finish and then stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _input_bytes(task: Task) -> bytes:
+    if task.text is not None:
+        return task.text.encode("utf-8")
+    try:
+        return Path(task.path).read_bytes()
+    except OSError:
+        return b""  # the loader reports why it cannot be read
+
+
+def _checked(task: Task) -> Checked:
+    """Load and check; last year's report is the one from --previous-dir, else (YAML files only) one found beside
+    the input as `govreport check` finds it."""
+    given = Path(task.previous) if task.previous else None
+    if task.text is not None:
+        from ..checks.crossyear import previous_for
+
+        loaded = load_string(task.text, task.display)
+        last_year = previous_for(Path(task.display), loaded, given, find=False)
+        options = {"templates": Path(task.templates)} if task.templates else {}
+        return Checked(loaded, check(loaded, last_year, **options), options, last_year)
+    return check_file(task.path, task.display, previous=given, find_previous=given is None and not task.no_find,
+                      templates=Path(task.templates) if task.templates else None)
+
+
+def run_unit(task: Task) -> dict:
+    """Check and render one unit; never raises (an unexpected error becomes a `crashed` result)."""
+    started = time.perf_counter()
+    result: dict = {
+        "unit": task.stem,
+        "display": task.display,
+        "status": STATUS_FAILED,
+        "findings": [],
+        "outputs": {},
+        "rendered": [],
+        "timings": {},
+        "pid": os.getpid(),
+    }
+    try:
+        digest = hashlib.sha256(_input_bytes(task))
+        checked = _checked(task)
+        last_year = checked.previous.path if checked.previous is not None else None
+        if last_year is not None:  # last year's figures are part of what was checked
+            try:
+                digest.update(b"\0previous\0" + Path(last_year).read_bytes())
+            except OSError:
+                pass
+        if checked.previous is not None and checked.previous.note:
+            result["previous"] = checked.previous.note
+        result["timings"]["check"] = time.perf_counter() - started
+        result["findings"] = [finding.to_dict() for finding in checked.findings]
+        report = checked.report
+        if report is not None:
+            result.update(agency=report.agency, year=report.year, format=report.format, kind=report.kind)
+        if not checked.ok:
+            return result
+        try:
+            pack = pack_for(report, Path(task.templates) if task.templates else None)
+            key = {"input": digest.hexdigest(), "pack": pack_hash(pack), "code": task.code}
+        except PackError as exc:
+            result["findings"].append(_internal(task, str(exc), "PACK"))
+            return result
+        result["key"] = key
+        out_dir = Path(task.out_dir)
+        outputs, todo = {}, []
+        entry = task.previous_entry or {}
+        for fmt in task.formats:
+            target = out_dir / f"{task.stem}.{fmt}"
+            size = (entry.get("outputs") or {}).get(fmt)
+            if not task.force and entry.get("key") == key and size is not None and _size(target) == size:
+                outputs[fmt] = size
+            else:
+                todo.append(fmt)
+        if todo:
+            document = document_for(report, pack)
+            rendered = {}
+            for fmt in todo:
+                begin = time.perf_counter()
+                rendered[fmt] = writer(fmt)(document, pack)
+                result["timings"][fmt] = time.perf_counter() - begin
+            for fmt, data in rendered.items():  # every format produced before any is written
+                write_atomic(out_dir / f"{task.stem}.{fmt}", data)
+                outputs[fmt] = len(data)
+        result["outputs"] = {fmt: outputs[fmt] for fmt in task.formats}
+        result["rendered"] = todo
+        result["status"] = STATUS_WARNING if checked.findings else STATUS_OK
+    except OSError as exc:
+        result["status"] = STATUS_CRASHED
+        result["findings"].append(_internal(task, f"无法写入输出：{getattr(exc, 'strerror', None) or exc}"))
+    except Exception as exc:  # a writer's bug must not stop the batch: report it against this unit
+        result["status"] = STATUS_CRASHED
+        tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        result["findings"].append(_internal(task, f"内部错误（请报告此问题）：{tail}"))
+    finally:
+        result["timings"]["total"] = time.perf_counter() - started
+        result["rss_kb"] = peak_rss_kb()
+    return result
+
+
+def _internal(task: Task, message: str, rule: str = "BATCH") -> dict:
+    return Finding(rule=rule, severity=Severity.ERROR, message=message, file=task.display).to_dict()
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+__all__ = ["Task", "run_unit", "STATUS_OK", "STATUS_WARNING", "STATUS_FAILED", "STATUS_CRASHED", "FORMATS"]

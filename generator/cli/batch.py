@@ -1,0 +1,271 @@
+"""`govreport batch`, `xlsx-template`, `import` and `rollup`: a whole jurisdiction at once (generator.batch)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import app
+
+SOURCES_HELP = "YAML 文件、包含 YAML 文件的目录（含子目录），或采集表（.xlsx）；可多个"
+
+
+def _units(sources: list[Path], writes_outputs: bool = True):
+    from ..batch.sources import SourceProblem, collect_units, name_clashes, unique_units
+
+    try:
+        units = unique_units(collect_units(sources))
+    except SourceProblem as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(2)
+    clashes = name_clashes(units) if writes_outputs else []
+    if clashes:
+        for message in clashes:
+            typer.echo(f"错误：{message}", err=True)
+        typer.echo("未生成任何文件。", err=True)
+        raise typer.Exit(1)
+    return units
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+class _Progress:
+    """A rich progress bar on a terminal; on a pipe or CI log only one line per failed unit."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.done = self.failed = 0
+        self.started = None
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("[bold]批量生成"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("失败 [red]{task.fields[failed]}"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+            )
+            self.task = self.bar.add_task("batch", total=total, failed=0, rate="")
+
+    def __enter__(self):
+        import time
+
+        self.started = time.perf_counter()
+        if self.bar:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.__exit__(*exc)
+
+    def __call__(self, result: dict) -> None:
+        import time
+
+        self.done += 1
+        bad = result["status"] in ("failed", "crashed")
+        self.failed += bad
+        elapsed = max(time.perf_counter() - self.started, 1e-6)
+        if self.bar:
+            rate = f"{self.done / elapsed * 3600:,.0f} 份/小时"
+            self.bar.update(self.task, advance=1, failed=self.failed, rate=rate)
+            if bad:
+                self.bar.console.print(f"[red]未通过[/red] {result['display']}", highlight=False, markup=True)
+        elif bad:
+            typer.echo(f"未通过：{result['display']}", err=True)
+
+
+@app.command("batch")
+def batch_command(
+    sources: List[Path] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
+    out: Path = typer.Option(..., "-o", "--out", help="输出目录：每个单位的报告，以及 index.html、summary.csv"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认每个CPU核一个）"),
+    to: str = typer.Option("html,docx,pdf", "--to", help="输出格式，逗号分隔：html,docx,pdf"),
+    previous_dir: Optional[Path] = typer.Option(
+        None, "--previous-dir", help="上一年度输入文件所在目录（按同名文件对应），用于跨年度核对"
+    ),
+    force: bool = typer.Option(False, "--force", help="全部重新生成（默认跳过输入、模板和程序都未变的单位）"),
+    recycle: int = typer.Option(100, "--recycle", min=1, help="每个工作进程处理多少个单位后更换（保持内存平稳）"),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="模板目录：先在其中查找模板包（同 render --templates）", file_okay=False),
+) -> None:
+    """批量核对并生成：一个目录、多个文件或一份采集表，并行处理；结果见 OUT/index.html 和 OUT/summary.csv。
+
+    一个单位出错不影响其他单位；有任何单位未通过时退出码为 1。中断后再次运行同一命令，从中断处继续。"""
+    from .report import _formats
+
+    formats = _formats(to)
+    if previous_dir is not None and not previous_dir.is_dir():
+        raise typer.BadParameter(f"不是目录：{previous_dir}", param_hint="--previous-dir")
+    units = _units(sources)
+    from ..batch.reports import write_reports
+    from ..batch.runner import BatchOptions, run_batch
+
+    options = BatchOptions(out_dir=out, formats=formats, jobs=jobs, recycle=recycle, previous_dir=previous_dir,
+                           force=force, templates=templates)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill`: stop like Ctrl-C, keeping every finished unit
+    try:
+        with _Progress(len(units)) as progress:
+            run = run_batch(units, options, progress)
+        write_reports(out, run.results)
+    except OSError as exc:
+        typer.echo(f"错误：无法写入输出目录 {out}：{exc.strerror or exc}", err=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        typer.echo("已中断：已完成的单位都已保存；再次运行同一命令将从中断处继续。", err=True)
+        raise typer.Exit(130)
+    skipped = len(run.results) - run.rendered - run.failed
+    rate = len(run.results) / run.seconds * 3600 if run.seconds else 0
+    typer.echo(
+        f"共 {len(run.results)} 个单位：通过 {len(run.results) - run.failed}（其中有警告 {run.count('warning')}），"
+        f"未通过 {run.failed}；本次生成 {run.rendered}，已是最新而跳过 {skipped}。"
+        f"用时 {run.seconds:.1f} 秒（{run.jobs} 个进程，{rate:,.0f} 份/小时）。结果：{out / 'index.html'}",
+        err=True,
+    )
+    raise typer.Exit(1 if run.failed else 0)
+
+
+@app.command("xlsx-template")
+def xlsx_template_command(
+    out: Path = typer.Option(..., "-o", "--out", help="写入的采集表（.xlsx）"),
+    units_file: Optional[Path] = typer.Option(None, "--units", help="单位名单：每行一个单位名称（UTF-8）；不给则只有一张空白表"),
+    year: Optional[int] = typer.Option(None, "--year", min=2008, max=2100, help="报告年度（默认上一年）"),
+    fmt: Optional[str] = typer.Option(None, "--format", help="报告格式 2021 或 2019（默认按年度）"),
+    kind: str = typer.Option("government", "--kind", help="机关类型：government（人民政府，含乡镇、街道）或 department（部门）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
+) -> None:
+    """生成发给各单位的数据采集表（Excel、WPS、LibreOffice 均可填写）：每个单位一张工作表，官方表格格式。"""
+    import datetime as dt
+
+    if fmt is not None and fmt not in ("2021", "2019"):
+        raise typer.BadParameter("应为 2021 或 2019", param_hint="--format")
+    if kind not in ("government", "department"):
+        raise typer.BadParameter("应为 government 或 department", param_hint="--kind")
+    if out.suffix.lower() != ".xlsx":
+        raise typer.BadParameter("采集表文件名应以 .xlsx 结尾", param_hint="-o")
+    if out.exists() and not force:
+        typer.echo(f"错误：{out} 已存在；如要覆盖请加 --force", err=True)
+        raise typer.Exit(1)
+    names: list[str] = []
+    if units_file is not None:
+        try:
+            text = units_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            typer.echo(f"错误：无法读取单位名单 {units_file}：{getattr(exc, 'strerror', None) or '不是UTF-8编码'}", err=True)
+            raise typer.Exit(2)
+        names = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+        if not names:
+            typer.echo(f"错误：单位名单 {units_file} 是空的", err=True)
+            raise typer.Exit(2)
+    from ..batch.workbook import write_template
+
+    year = year or dt.date.today().year - 1
+    sheets = write_template(out, names, year, fmt, kind)
+    typer.echo(f"已生成采集表：{out}（{len(sheets)} 张工作表：{'、'.join(sheets[:5])}{'…' if len(sheets) > 5 else ''}）", err=True)
+
+
+@app.command("import")
+def import_command(
+    workbook: Path = typer.Argument(..., help="填好的采集表（.xlsx）", show_default=False),
+    out: Path = typer.Option(..., "-o", "--out", help="输出目录：每张已填写的工作表写一个 <工作表名>.yaml"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有的 YAML 文件"),
+) -> None:
+    """把采集表导入为 YAML：每张已填写且核对无误的工作表一个文件；错误指明工作表和单元格（如 D14）。"""
+    from ..batch.sources import name_clashes
+    from ..batch.workbook import WorkbookError, read_workbook
+    from ..findings import format_findings
+    from ..writers import write_atomic
+
+    try:
+        sheets, problems = read_workbook(workbook)
+    except WorkbookError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(1)
+    filled = [sheet for sheet in sheets if sheet.filled]
+    clashes = name_clashes(filled)  # type: ignore[arg-type]  (sheets have .stem and .display like units)
+    if clashes:
+        for message in clashes:
+            typer.echo(f"错误：{message}", err=True)
+        raise typer.Exit(1)
+    failed = bool(problems)
+    if problems:
+        typer.echo(format_findings(str(workbook), [finding for _sheet, finding in problems]))
+    written = 0
+    for sheet in sheets:
+        shown = [f for f in sheet.findings if sheet.filled or f.is_error]
+        if shown:
+            typer.echo(format_findings(sheet.display, shown))
+        if not sheet.filled:
+            continue
+        if not sheet.ok:
+            failed = True
+            typer.echo(f"未导入：{sheet.display}（请先在采集表中改正上面列出的错误）", err=True)
+            continue
+        target = out / f"{sheet.stem}.yaml"
+        if target.exists() and not force:
+            typer.echo(f"错误：{target} 已存在；如要覆盖请加 --force", err=True)
+            failed = True
+            continue
+        write_atomic(target, sheet.text.encode("utf-8"))
+        written += 1
+    skipped = sum(1 for sheet in sheets if not sheet.filled)
+    bad = sum(1 for s in sheets if s.filled and not s.ok)
+    typer.echo(f"已导入 {written} 个单位到 {out}；未填写而跳过 {skipped} 张工作表；有错误的工作表 {bad} 张"
+               + (f"，缺少的工作表 {len(problems)} 张" if problems else "") + "。", err=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("rollup")
+def rollup_command(
+    sources: List[Path] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
+    out: Path = typer.Option(..., "-o", "--out", help="写入的汇总输入（YAML）"),
+    agency: str = typer.Option(..., "--agency", help="汇总报告的机关名称，如 某某县人民政府"),
+    date: Optional[str] = typer.Option(None, "--date", help="发布日期 YYYY-MM-DD（默认为期限：人民政府次年3月31日）"),
+    kind: str = typer.Option("government", "--kind", help="government 或 department"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
+) -> None:
+    """把多个单位的表二、表三、表四相加，生成本地区汇总报告的输入；正文留空由编辑撰写，汇总单位列在文件开头。"""
+    import datetime as dt
+
+    from ..batch.rollup import RollupError, roll_up
+    from ..findings import format_findings
+    from ..writers import write_atomic
+
+    if kind not in ("government", "department"):
+        raise typer.BadParameter("应为 government 或 department", param_hint="--kind")
+    when = None
+    if date:
+        try:
+            when = dt.date.fromisoformat(date)
+        except ValueError:
+            raise typer.BadParameter(f"日期格式应为 YYYY-MM-DD，而不是 {date}", param_hint="--date")
+    if not agency.strip():
+        raise typer.BadParameter("不能为空", param_hint="--agency")
+    if out.exists() and not force:
+        typer.echo(f"错误：{out} 已存在；如要覆盖请加 --force", err=True)
+        raise typer.Exit(1)
+    units = _units(sources, writes_outputs=False)
+    try:
+        result = roll_up(units, agency.strip(), when, kind)
+    except RollupError as exc:
+        for line in exc.problems:
+            typer.echo(line, err=True)
+        typer.echo("未生成汇总文件。", err=True)
+        raise typer.Exit(1)
+    if result.findings:
+        typer.echo(format_findings(str(out), result.findings))
+    if any(f.is_error for f in result.findings):
+        typer.echo("汇总后的表格有错误，未生成汇总文件。", err=True)
+        raise typer.Exit(1)
+    write_atomic(out, result.text.encode("utf-8"))
+    typer.echo(f"已汇总 {len(result.units)} 个单位：{out}。正文（一、五、六）留空，请编辑后运行 govreport check {out}", err=True)
