@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ..model.forms import (
     ACTIVE_BLOCKS,
@@ -21,17 +20,11 @@ from ..model.forms import (
 )
 from ..model.tables import applications_table, reviews_table
 from ..packs import Pack, load_pack
+from .figures import number
 from .placeholders import fee_sentence, filled_report
 from .nodes import Block, Cell, Document, Heading, Paragraph, Row, Section, Signature, Table
 
 SECTION_IDS = ("overview", "active", "applications", "reviews", "problems", "other")
-
-
-def number(value: int | Decimal) -> str:
-    """A figure as it stands in the table: integers plainly, amounts exactly as typed (no float rounding)."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 # --- narrative ------------------------------------------------------------------------------------------------

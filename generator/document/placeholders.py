@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable
 
 from jinja2 import StrictUndefined, TemplateError, nodes
@@ -17,21 +16,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..model.forms import OVERVIEW_ASPECTS, REVIEW_GROUPS
 from ..model.tables import applications_table, reviews_table
+from .figures import number, percent
 
 MARKERS = ("{{", "{%", "{#")
 _TAG = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-
-
-def percent(part: int, whole: int) -> str:
-    """33.5%: one decimal, rounded half up; 0.0% when there is nothing to divide by."""
-    if not whole:
-        return "0.0%"
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{value}%"
-
-
-def _amount(value: Decimal) -> str:
-    return format(value, "f")
 
 
 @dataclass(frozen=True)
@@ -131,10 +119,10 @@ def _build_placeholders() -> tuple[Placeholder, ...]:
             Placeholder(name, f"表二 {name} 处理决定数量", ("2019",), lambda r, f, key=key: str(getattr(r.active, key).decisions))
         )
     out += [
-        Placeholder("行政事业性收费", "表二 行政事业性收费 本年收费金额（万元）", ("2021",), lambda r, f: _amount(r.active.fees)),
+        Placeholder("行政事业性收费", "表二 行政事业性收费 本年收费金额（万元）", ("2021",), lambda r, f: number(r.active.fees)),
         Placeholder("收费通知件数", "六、信息处理费：发出收费通知的件数", ("2021",), lambda r, f: str(r.fee_notices.sent)),
-        Placeholder("收费通知金额", "六、信息处理费：收费通知总金额（元）", ("2021",), lambda r, f: _amount(r.fee_notices.amount_sent)),
-        Placeholder("实收信息处理费", "六、信息处理费：实际收取的总金额（元）", ("2021",), lambda r, f: _amount(r.fee_notices.collected)),
+        Placeholder("收费通知金额", "六、信息处理费：收费通知总金额（元）", ("2021",), lambda r, f: number(r.fee_notices.amount_sent)),
+        Placeholder("实收信息处理费", "六、信息处理费：实际收取的总金额（元）", ("2021",), lambda r, f: number(r.fee_notices.collected)),
     ]
     return tuple(out)
 
@@ -311,7 +299,7 @@ def fee_sentence(report, pack) -> str:
     if report.format != "2021" or FEE_STATEMENT.search(report.text.other or ""):
         return ""
     fees = report.fee_notices
-    return pack.text("fee_sentence", sent=fees.sent, amount_sent=_amount(fees.amount_sent), collected=_amount(fees.collected))
+    return pack.text("fee_sentence", sent=fees.sent, amount_sent=number(fees.amount_sent), collected=number(fees.collected))
 
 
 __all__ = [
