@@ -74,6 +74,7 @@ def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
         "  overview: |        # 一、总体情况（可写成一段文字，或写成 active/requests/management/platforms/oversight 五项）",
         "  problems: |        # 五、存在的主要问题及改进情况（含上年度问题的改进情况）",
         "  other: |           # 六、其他需要报告的事项",
+        "  # sections:         # 模板包要求的附加章节（可选），按章节编号填写，如 proposals: | …；见 govreport templates list",
         "",
     ]
     if fmt == "2021":
