@@ -7,13 +7,8 @@ import datetime as dt
 from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
-from ..model.forms import KEY_LABELS, KINDS, PART_GENERAL
+from ..model.forms import KEY_LABELS, KINDS, PART_GENERAL, deadline
 from .context import CheckContext
-
-
-def deadline(kind: str, year: int) -> dt.date:
-    """1月31日 of the next year for a department; 3月31日 for a 人民政府's report (published by its 主管部门)."""
-    return dt.date(year + 1, 1, 31) if kind == "department" else dt.date(year + 1, 3, 31)
 
 
 def _zh(day: dt.date) -> str:

@@ -92,9 +92,8 @@ def _wording(report, pack: Pack) -> dict:
     return context
 
 
-def _preface(report, pack: Pack) -> list[Block]:
+def _preface(report, pack: Pack, context: dict) -> list[Block]:
     contact = report.contact
-    context = _wording(report, pack)
     blocks = paragraphs(report.text.preface) if report.text.preface else paragraphs(pack.text("preface", **context))
     if contact is not None and any(contact.model_dump().values()):
         # a pack's contact block may be several paragraphs (e.g. 联系电话/联系地址 each on its own line)
@@ -128,12 +127,11 @@ def _last_number(blocks: list[Block]) -> int:
     return last
 
 
-def _extra_sections(report, pack: Pack, sections: list[Section]) -> None:
+def _extra_sections(report, pack: Pack, sections: list[Section], context: dict) -> None:
     """Append the pack's extra sections to their parts: heading （n）… and the input's text.sections.<id> (or the
     pack's default text). A section with no text is left out; a required one is enforced by `check`."""
     given = report.text.sections or {}
     parts = {section.id: section for section in sections}
-    context = _wording(report, pack)
     for spec in pack.sections:
         text = given.get(spec["id"])
         if not (text and text.strip()) and spec.get("text"):
@@ -277,9 +275,10 @@ def build(report, pack: Pack | None = None) -> Document:
         Section("other", Heading(1, PARTS[5]), paragraphs(report.text.other) + paragraphs(fee_sentence(report, pack))),
     ]
     date = report.date
-    _extra_sections(report, pack, sections)
+    wording = _wording(report, pack)
+    _extra_sections(report, pack, sections, wording)
     signature = Signature(
-        issuer=_wording(report, pack)["signer"],
+        issuer=wording["signer"],
         date=pack.render_text(
             str(pack.settings.get("date_format", "{{ year }}年{{ month }}月{{ day }}日")),
             "date_format",
@@ -298,4 +297,4 @@ def build(report, pack: Pack | None = None) -> Document:
         "template": pack.name,
         "settings": pack.settings,
     }
-    return Document(title=title, preface=_preface(report, pack), sections=sections, signature=signature, meta=meta)
+    return Document(title=title, preface=_preface(report, pack, wording), sections=sections, signature=signature, meta=meta)

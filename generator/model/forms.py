@@ -6,6 +6,7 @@ so the model, the checks, the document, the scaffold and the error messages all 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 FORMATS = ("2021", "2019")
@@ -237,5 +238,11 @@ KEY_LABELS: dict[str, str] = {
     "reviews": "四、政府信息公开行政复议、行政诉讼情况",
 }
 OVERVIEW_ASPECTS = ("active", "requests", "management", "platforms", "oversight")
+
+def deadline(kind: str, year: int) -> dt.date:
+    """Publication deadline (条例 第四十九条): 1月31日 of the next year for a department; 3月31日 for a 人民政府's
+    report (published by its 政府信息公开工作主管部门)."""
+    return dt.date(year + 1, 1, 31) if kind == "department" else dt.date(year + 1, 3, 31)
+
 
 KINDS = {"government": "人民政府（含乡镇、街道）", "department": "县级以上人民政府部门"}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from .forms import ACTIVE_BLOCKS, APPLICANT_COLUMNS, APPLICATION_ROWS, KINDS, REVIEW_GROUPS, REVIEW_OUTCOMES
+from .forms import ACTIVE_BLOCKS, APPLICANT_COLUMNS, APPLICATION_ROWS, KINDS, REVIEW_GROUPS, REVIEW_OUTCOMES, deadline
 
 _ACTIVE_ZERO = {
     "2021": {"rules": "{issued: 0, repealed: 0, in_force: 0}", "normative": "{issued: 0, repealed: 0, in_force: 0}"},
@@ -25,10 +23,6 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _deadline(kind: str, year: int) -> dt.date:
-    return dt.date(year + 1, 1, 31) if kind == "department" else dt.date(year + 1, 3, 31)
-
-
 def _placeholder_comment(fmt: str) -> list[str]:
     """The narrative placeholders of the format, as comment lines (docs/rules.md explains them)."""
     from ..document.placeholders import placeholders
@@ -47,7 +41,7 @@ def _placeholder_comment(fmt: str) -> list[str]:
 def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
     fmt = fmt or ("2021" if year >= 2021 else "2019")
     notice = "国办公开办函〔2021〕30号" if fmt == "2021" else "国办公开办函〔2019〕60号（试行）"
-    deadline = _deadline(kind, year)
+    due = deadline(kind, year)
     out = [
         f"# {agency or '（机关名称）'}{year}年政府信息公开工作年度报告 — govreport 输入文件",
         "# 填写说明：每个键后的注释是表格中的正式名称。没有的数填 0，不要填“/”或“-”或留空。",
@@ -59,7 +53,7 @@ def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
         f"agency: {_quote(agency)}   # 报告机关；标题为“{{机关}}{{年度}}年政府信息公开工作年度报告”",
         f"kind: {kind}        # 机关类型：government（{KINDS['government']}）| department（{KINDS['department']}）",
         "issuer:               # 落款机关（可选，默认同报告机关）",
-        f"date: {deadline.isoformat()}     # 发布日期（落款日期）；期限：部门 次年1月31日前，人民政府 次年3月31日前",
+        f"date: {due.isoformat()}     # 发布日期（落款日期）；期限：部门 次年1月31日前，人民政府 次年3月31日前",
         "template: base       # 模板包（可选）",
         "contact:             # 联系方式（可选，写入前言）",
         '  phone: ""          # 联系电话',
