@@ -12,13 +12,16 @@ from pathlib import Path
 
 from ..document import Document
 from ..packs import Pack
-from . import fonts
+from . import fonts, html_tree, pdf_speedups
 from .html import render_text
 
 fonts.configure()
 
+import cssselect2  # noqa: E402
 import weasyprint  # noqa: E402  (after the fontconfig file is chosen)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+pdf_speedups.install()
 
 _FONT_CONFIG = FontConfiguration()
 
@@ -41,7 +44,17 @@ _UA_STYLESHEET = _report_ua_stylesheet()
 
 
 class ReportHTML(weasyprint.HTML):
-    """An HTML document with the report's lean user-agent stylesheet (where this WeasyPrint allows it)."""
+    """A report page for WeasyPrint: read by lxml where that gives WeasyPrint's own tree (see html_tree), with the
+    report's lean user-agent stylesheet (where this WeasyPrint allows it)."""
+
+    def __init__(self, string: str, base_url: str):
+        root = html_tree.tree(string) if _TREE_SWAPPABLE else None
+        if root is None:
+            super().__init__(string=string, base_url=base_url)
+            return
+        super().__init__(string="<html></html>", base_url=base_url)  # base URL, fetcher, media type
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
 
     def _ua_stylesheets(self, *args, **kwargs):
         if _UA_STYLESHEET is None:
@@ -49,14 +62,31 @@ class ReportHTML(weasyprint.HTML):
         return [_UA_STYLESHEET]
 
 
+def _tree_swappable() -> bool:
+    """Whether this WeasyPrint's HTML keeps the parsed page in `wrapper_element` / `etree_element`, as 62–70 do."""
+    import inspect
+
+    try:
+        source = inspect.getsource(weasyprint.HTML.__init__)
+    except (OSError, TypeError):
+        return False
+    return "self.wrapper_element = cssselect2.ElementWrapper.from_html_root(" in source and (
+        "self.etree_element = self.wrapper_element.etree_element" in source
+    )
+
+
+_TREE_SWAPPABLE = _tree_swappable()
+
+
 def render(document: Document, pack: Pack) -> bytes:
-    html = render_text(document, pack)
+    page = ReportHTML(render_text(document, pack), base_url=str(pack.dirs[0]))
     # One render builds a large graph of short-lived boxes; generational garbage collections that run in the middle
     # of it (and walk every long-lived WeasyPrint object) cost about 15 % of the time. Collect after the render.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return ReportHTML(string=html, base_url=str(pack.dirs[0])).write_pdf(font_config=_FONT_CONFIG)
+        with pdf_speedups.table_keys(page.etree_element):
+            return page.write_pdf(font_config=_FONT_CONFIG)
     finally:
         if collecting:
             gc.enable()

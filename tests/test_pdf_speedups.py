@@ -1,0 +1,149 @@
+"""The PDF speed-ups (writers/pdf_speedups.py, writers/html_tree.py) change no byte of a report's PDF.
+
+Each test renders the same document with and without them and compares the bytes, after other reports have filled
+the speed-ups' memory (font faces, the least heights of tables), with random figures up to 10⁹ (which wrap in the
+narrow columns) and narratives of random length (which put the tables at every height on the page).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import tinyhtml5
+from pypdf import PdfReader
+from pypdf.generic import StreamObject
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builders import dump
+from conftest import INPUTS
+from generator.model import load_string
+from generator.pipeline import check_file, document_for, pack_for
+from generator.writers import html_tree, pdf, pdf_speedups
+from generator.writers.html import render_text
+from test_properties import valid_tables
+
+
+def _document(path):
+    report = check_file(path).report
+    pack = pack_for(report)
+    return document_for(report, pack), pack
+
+
+def _plain(document, pack) -> bytes:
+    """The PDF as WeasyPrint makes it from our page: its own HTML parser, no speed-up but the compression level."""
+    swappable, pdf._TREE_SWAPPABLE = pdf._TREE_SWAPPABLE, False
+    try:
+        with pdf_speedups.disabled():
+            return pdf.render(document, pack)
+    finally:
+        pdf._TREE_SWAPPABLE = swappable
+
+
+def test_all_speedups_apply_to_this_weasyprint():
+    assert pdf._TREE_SWAPPABLE
+    assert pdf_speedups.installed() == ["font_files", "font_subsets", "kept_tables", "compression"]
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=[p.stem for p in INPUTS])
+def test_same_bytes_with_and_without_speedups(path):
+    document, pack = _document(path)
+    plain = _plain(document, pack)
+    first = pdf.render(document, pack)  # fills the speed-ups' memory for this pack's tables
+    second = pdf.render(document, pack)  # uses it
+    assert first == plain
+    assert second == plain
+
+
+def test_tables_that_cannot_fit_are_not_laid_out_twice():
+    document, pack = _document(next(p for p in INPUTS if p.stem == "wangguanji-2020"))
+    pdf.render(document, pack)
+    before = pdf_speedups.STATS["tables_skipped"]
+    pdf.render(document, pack)
+    # Tables 二, 三 and 四 each start a new page of this report: WeasyPrint no longer tries them at the page's foot.
+    assert pdf_speedups.STATS["tables_skipped"] - before == 3
+
+
+def _scaled(value, factor: int):
+    if isinstance(value, dict):
+        return {key: _scaled(item, factor) for key, item in value.items()}
+    if isinstance(value, list):
+        return [item * factor for item in value]
+    return value
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tables=valid_tables(),
+    factor=st.sampled_from([1, 7, 1_000, 123_457, 10**9]),
+    sentences=st.integers(0, 40),
+)
+def test_random_reports_same_bytes(tables, factor, sentences):
+    data = tables.report()
+    data["applications"] = _scaled(data["applications"], factor)
+    data["reviews"] = _scaled(data["reviews"], factor)
+    data["text"]["overview"] += "本机关坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。" * sentences
+    loaded = load_string(dump(data), file="随机.yaml")
+    assert loaded.report is not None, loaded.errors
+    pack = pack_for(loaded.report)
+    document = document_for(loaded.report, pack)
+    assert pdf.render(document, pack) == _plain(document, pack)
+
+
+# --- the page reader ---------------------------------------------------------------------------------------------------
+
+def _shape(element) -> list:
+    out = [(element.tag, sorted(element.attrib.items()), element.text)]
+    for child in element:
+        out.append(_shape(child))
+        out.append(child.tail)
+    return out
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=[p.stem for p in INPUTS])
+def test_page_reader_builds_the_html5_tree(path):
+    document, pack = _document(path)
+    page = render_text(document, pack)
+    fast = html_tree.tree(page)
+    assert fast is not None
+    assert _shape(fast) == _shape(tinyhtml5.parse(page, namespace_html_elements=False))
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>a<div>b</div>c</p>",  # HTML5 closes the paragraph
+    "<table><tr><td>1</td></tr></table>",  # HTML5 adds <tbody>
+    "<table><tbody><tr><td>1</td></tr></tbody>字</table>",  # HTML5 moves the text out of the table
+    "<div/>后文",  # HTML5 reads <div/> as an opening tag
+    "<h2>一<h3>二</h3></h2>",
+    "<svg><circle/></svg>",
+    "<!-- 注释 --><p>文</p>",
+    "<p>x</p></span>",  # libxml2 reports the stray end tag
+    "<base href='http://example.com/'><p>x</p>",
+])
+def test_page_reader_leaves_repairs_to_html5(markup):
+    page = f"<!DOCTYPE html><html><head><title>t</title></head><body>{markup}</body></html>"
+    assert html_tree.tree(page) is None
+
+
+# --- compression ---------------------------------------------------------------------------------------------------
+
+def _streams(data: bytes) -> list[bytes]:
+    """Every stream of the PDF but the cross-reference stream (its offsets move with the sizes), inflated."""
+    reader = PdfReader(io.BytesIO(data))
+    objects = [reader.get_object(number) for number in range(1, int(reader.trailer["/Size"]))]
+    return [obj.get_data() for obj in objects if isinstance(obj, StreamObject) and obj.get("/Type") != "/XRef"]
+
+
+def test_compression_level_changes_no_content():
+    document, pack = _document(next(p for p in INPUTS if p.stem == "wangguanji-2020"))
+    level = pdf_speedups.COMPRESSION_LEVEL
+    try:
+        pdf_speedups.COMPRESSION_LEVEL = 9  # pydyf's own level
+        strongest = pdf.render(document, pack)
+    finally:
+        pdf_speedups.COMPRESSION_LEVEL = level
+    ours = pdf.render(document, pack)
+    assert ours != strongest
+    assert _streams(ours) == _streams(strongest) and len(_streams(ours)) > 10
+    assert len(ours) < len(strongest) * 1.01
