@@ -8,6 +8,7 @@ narrow columns) and narratives of random length (which put the tables at every h
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 import tinyhtml5
@@ -43,7 +44,7 @@ def _plain(document, pack) -> bytes:
 
 def test_all_speedups_apply_to_this_weasyprint():
     assert pdf._TREE_SWAPPABLE
-    assert pdf_speedups.installed() == ["font_files", "font_subsets", "kept_tables", "compression"]
+    assert pdf_speedups.installed() == ["font_files", "font_subsets", "kept_tables", "table_cells", "compression"]
 
 
 @pytest.mark.parametrize("path", INPUTS, ids=[p.stem for p in INPUTS])
@@ -54,6 +55,14 @@ def test_same_bytes_with_and_without_speedups(path):
     second = pdf.render(document, pack)  # uses it
     assert first == plain
     assert second == plain
+
+
+def test_alike_cells_are_laid_out_once():
+    document, pack = _document(next(p for p in INPUTS if p.stem == "wangguanji-2020"))
+    before = pdf_speedups.STATS["cells_copied"]
+    pdf.render(document, pack)
+    # Most figures of tables 二, 三 and 四 are "0": one layout per column, copies for the rest.
+    assert pdf_speedups.STATS["cells_copied"] - before > 150
 
 
 def test_tables_that_cannot_fit_are_not_laid_out_twice():
@@ -73,17 +82,23 @@ def _scaled(value, factor: int):
     return value
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# GOVREPORT_PDF_EXAMPLES=500 tries more reports (each is two renders, about half a second).
+@settings(max_examples=int(os.environ.get("GOVREPORT_PDF_EXAMPLES", "20")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(
     tables=valid_tables(),
     factor=st.sampled_from([1, 7, 1_000, 123_457, 10**9]),
     sentences=st.integers(0, 40),
+    template=st.sampled_from([None, "neimenggu", "sichuan"]),
 )
-def test_random_reports_same_bytes(tables, factor, sentences):
+def test_random_reports_same_bytes(tables, factor, sentences, template):
     data = tables.report()
     data["applications"] = _scaled(data["applications"], factor)
     data["reviews"] = _scaled(data["reviews"], factor)
     data["text"]["overview"] += "本机关坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。" * sentences
+    if template:
+        data["template"] = template
+        data["text"]["sections"] = {"proposals": "本年度办理人大代表建议5件、政协提案3件，办理结果均已公开。"}
     loaded = load_string(dump(data), file="随机.yaml")
     assert loaded.report is not None, loaded.errors
     pack = pack_for(loaded.report)

@@ -1,30 +1,34 @@
 """Speed-ups for WeasyPrint when one process renders report after report (batch workers, the web form, benchmarks).
 
-WeasyPrint treats every document as if it were the first: it copies each whole font file (25 MB for the four
-Fandol faces) into Python, and it lays out a table that is kept on one page (`break-inside: avoid`) at the foot of a
-page where it cannot fit before moving it on. The patches here remember what does not change between documents:
+WeasyPrint treats every document as if it were the first and every cell as if it were the only one: it copies each
+whole font file (25 MB for the four Fandol faces) into Python, lays out each of table 三's 180 figure cells although
+most hold "0", and lays out a table that is kept on one page (`break-inside: avoid`) at the foot of a page where it
+cannot fit before moving it on. The patches here remember what they have done already:
 
 - `font_files`: the bytes of each font face are copied once per process, not once per document (+25 MB resident).
 - `font_subsets`: a face subset to the same glyphs as last time (the headings' faces, in every report of a pack)
   is not subset again; the last four subsets of each face are kept.
 - `kept_tables`: a table kept on one page is not laid out where less room is left than it needs at least, known from
   an earlier layout of the same table (same stylesheet, same label cells, any figures); see `_least_height`.
+- `table_cells`: a cell like one laid out before on the page's same table (same text, attributes, width, borders)
+  is a copy of it, moved into place; see `_install_cells`.
 
-(HarfBuzz's `hb_subset_preprocess` was tried as well: under 2 ms less per report for 150 MB more per process.)
-
-None of them changes a byte of the PDF: the tests render with and without them and compare. One more changes bytes
-but not content:
+None of them changes a byte of the PDF: the tests render reports with and without them and compare, random ones
+included. One more changes bytes but not content:
 
 - `compression`: streams are deflated at zlib level 6, not pydyf's 9 (5 % faster, files 0.3 % larger).
 
+(HarfBuzz's `hb_subset_preprocess` was tried as well: under 2 ms less per report for 150 MB more per process.)
+
 Each is installed only when the code it wraps has the shape it was written for (`installed()` says which); otherwise
-WeasyPrint runs as shipped, slower but the same. `disabled()` turns the first two off for a while (the tests use it).
+WeasyPrint runs as shipped, slower but the same. `disabled()` turns off all but the compression for a while.
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
+import re
 import xml.etree.ElementTree as ET
 import zlib
 from collections import OrderedDict
@@ -32,7 +36,7 @@ from contextlib import contextmanager
 
 _ENABLED = True
 _INSTALLED: list[str] = []
-STATS = {"tables_skipped": 0}  # what the speed-ups saved in this process (the tests read it)
+STATS = {"tables_skipped": 0, "cells_copied": 0}  # what the speed-ups saved in this process (the tests read it)
 
 
 @contextmanager
@@ -137,22 +141,34 @@ def _install_fonts() -> None:
 
 # The key of each table of the documents being rendered, by id() of its element: see `table_keys`.
 _TABLE_KEYS: dict[int, str] = {}
+# The key of each cell whose layout may be reused, by id() of its element: (id() of its table, what it holds).
+_CELL_KEYS: dict[int, tuple] = {}
+# Cell layouts of each table being rendered, by id() of the table element: see `_install_cells`.
+_CELL_LAYOUTS: dict[int, dict] = {}
 # For each table key, a height that every table with that key needs at least (see `_least_height`).
 _LEAST_HEIGHTS: dict[str, float] = {}
 
 
 @contextmanager
 def table_keys(root):
-    """Key the tables of a page (an element tree) while it renders.
+    """Key the tables of a page (an element tree), and the cells of each table, while the page renders.
 
-    Two tables share a key when their pages have the same stylesheets (`<style>`, `<link>`), their ancestors the same tags and
-    attributes, and the tables the same markup except the text of their figure cells (`data-key`): their label cells
-    are then laid out alike, whatever the figures. Tables outside such a block are never skipped.
+    Two tables share a key when their pages have the same stylesheets (`<style>`, `<link>`), their ancestors the same
+    tags and attributes, and the tables the same markup except the text of their figure cells (`data-key`): their label
+    cells are then laid out alike, whatever the figures. Tables outside such a block are never skipped.
+
+    Two cells of one table share a key when they have the same tag, attributes (but `data-key`, unless a stylesheet
+    names it), text and row: with no stylesheet selecting by position among siblings (`:nth-child`, `+`, …), they get
+    the same style, and laid out at the same width they are the same boxes, only elsewhere (see `_install_cells`).
     """
+    sheets = [element for element in root.iter() if element.tag in ("style", "link")]  # not <title>: it names the agency
     page = hashlib.sha1()
-    for element in (e for e in root.iter() if e.tag in ("style", "link")):  # not <title>: it names the agency
+    for element in sheets:
         page.update(ET.tostring(element, encoding="utf-8"))
-    added = []
+    css = "".join(element.text or "" for element in sheets if element.tag == "style")
+    cells_alike = not any(element.tag == "link" for element in sheets) and not _BY_POSITION.search(css)
+    keep_figure_keys = "data-key" in css
+    tables, cells = [], []
     for ancestors, table in _tables(root, ()):
         digest = page.copy()
         digest.update(repr(ancestors).encode())
@@ -161,12 +177,39 @@ def table_keys(root):
             digest.update(repr((element.tag, sorted(element.attrib.items()), None if figure else element.text,
                                 element.tail if element is not table else None)).encode())
         _TABLE_KEYS[id(table)] = digest.hexdigest()
-        added.append(id(table))
+        tables.append(id(table))
+        if cells_alike:
+            _CELL_LAYOUTS[id(table)] = {}
+            cells.extend(_key_cells(table, keep_figure_keys))
     try:
         yield
     finally:
-        for key in added:
+        for key in tables:
             _TABLE_KEYS.pop(key, None)
+            _CELL_LAYOUTS.pop(key, None)
+        for key in cells:
+            _CELL_KEYS.pop(key, None)
+
+
+# Selectors by position among siblings: with them, alike cells may be styled apart.
+_BY_POSITION = re.compile(r":(?:first|last|nth|only)-|:empty|:has\(|:not\(|:is\(|:where\(|[+~]")
+
+
+def _key_cells(table, keep_figure_keys: bool) -> list[int]:
+    """Key every cell of `table` that holds text only; returns the ids of the keyed cell elements."""
+    keyed = []
+    for group in table:
+        rows = [group] if group.tag == "tr" else [row for row in group if row.tag == "tr"]
+        for row in rows:
+            for cell in row:
+                if cell.tag not in ("td", "th") or len(cell):
+                    continue
+                attributes = tuple(sorted((name, value) for name, value in cell.attrib.items()
+                                          if keep_figure_keys or name != "data-key"))
+                _CELL_KEYS[id(cell)] = (id(table), (group.tag, tuple(sorted(group.attrib.items())),
+                                                    tuple(sorted(row.attrib.items())), cell.tag, attributes, cell.text))
+                keyed.append(id(cell))
+    return keyed
 
 
 def _tables(element, ancestors: tuple):
@@ -254,6 +297,88 @@ def _px(value) -> float:
     return float(value.value) if getattr(value, "unit", None) == "px" else 0.0
 
 
+# --- table cells ------------------------------------------------------------------------------------------------------
+
+_CELL_SIZES = ("width", "colspan", "margin_top", "margin_right", "margin_bottom", "margin_left", "padding_top",
+               "padding_right", "padding_bottom", "padding_left", "border_top_width", "border_right_width",
+               "border_bottom_width", "border_left_width", "height", "min_height", "max_height", "min_width",
+               "max_width")
+
+
+def _install_cells() -> None:
+    """Lay out each distinct cell of a table once per page: the other cells like it get a copy, moved into place.
+
+    Table 三 has some 180 figure cells and most hold "0"; each took WeasyPrint a full block layout. A copy is used only
+    for a cell keyed alike (see `table_keys`) at the same width, borders and padding, laid out whole, with no float on
+    the page, and only where the whole cell fits on the page as it did before — where WeasyPrint would lay it out the
+    same, only elsewhere.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import block, table as table_module
+
+    layout = getattr(block, "block_container_layout", None)
+    if layout is None:
+        return
+    parameters = list(inspect.signature(layout).parameters)
+    if parameters != ["context", "box", "bottom_space", "skip_stack", "page_is_empty", "absolute_boxes",
+                      "fixed_boxes", "adjoining_margins", "first_letter_style", "first_line_style", "discard",
+                      "max_lines"]:
+        return
+    if "new_cell, cell_resume_at, _, _, _, _ = block_container_layout(" not in inspect.getsource(table_module):
+        return
+    cell_type, box_type = boxes.TableCellBox, boxes.Box
+
+    def block_container_layout(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes, fixed_boxes,
+                               adjoining_margins, first_letter_style, first_line_style, discard, max_lines):
+        key = cache = None
+        if (type(box) is cell_type and _ENABLED and skip_stack is None and adjoining_margins is None
+                and first_letter_style is None and first_line_style is None and not discard and max_lines is None):
+            cell = _CELL_KEYS.get(id(box.element)) if box.element is not None else None
+            cache = _CELL_LAYOUTS.get(cell[0]) if cell is not None else None
+            if cache is not None and not context.excluded_shapes:
+                # The children's count tells a cell from the empty copy that WeasyPrint lays out when a cell
+                # does not fit at the foot of a page.
+                key = (cell[1], len(box.children), tuple(getattr(box, name, None) for name in _CELL_SIZES),
+                       frozenset(box.remove_decoration_sides))
+                known = cache.get(key)
+                if known is not None and not context.overflows_page(bottom_space, box.position_y + known[2] + 1):
+                    changed, children, _, top, left, next_page, collapsing_through = known
+                    copies = [child.deepcopy() for child in children]
+                    for child in copies:
+                        child.translate(box.position_x - left, box.position_y - top)
+                    new_box = box.copy_with_children(copies)
+                    for name, value in changed.items():
+                        setattr(new_box, name, value)
+                    STATS["cells_copied"] += 1
+                    return new_box, None, dict(next_page), [], collapsing_through, None
+        before = dict(vars(box)) if key is not None else None
+        result = layout(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes, fixed_boxes,
+                        adjoining_margins, first_letter_style, first_line_style, discard, max_lines)
+        new_box = result[0]
+        if (key is not None and key not in cache and new_box is not None and result[1] is None and result[3] == []
+                and result[5] is None and not context.excluded_shapes):
+            changed = {name: value for name, value in vars(new_box).items()
+                       if name != "children" and (name not in before or _differs(before[name], value))}
+            if not ({"position_x", "position_y"} & changed.keys()) and not any(
+                    isinstance(value, (box_type, list, dict, set)) for value in changed.values()):
+                bottom = new_box.position_y + new_box.margin_height() - box.position_y
+                cache[key] = (changed, [child.deepcopy() for child in new_box.children], bottom, box.position_y,
+                              box.position_x, dict(result[2]), result[4])
+        return result
+
+    block.block_container_layout = block_container_layout
+    _INSTALLED.append("table_cells")
+
+
+def _differs(before, after) -> bool:
+    if before is after:
+        return False
+    try:
+        return bool(before != after)
+    except Exception:  # values that cannot be compared count as changed
+        return True
+
+
 # --- compression ------------------------------------------------------------------------------------------------------
 
 COMPRESSION_LEVEL = 6
@@ -284,4 +409,5 @@ def install() -> None:
         return
     _install_fonts()
     _install_tables()
+    _install_cells()
     _install_compression()
