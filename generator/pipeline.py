@@ -12,7 +12,7 @@ from .document import Document, build
 from .findings import Finding, has_errors
 from .model import Loaded, load
 from .packs import Pack, PackError, pack_named
-from .writers import FORMATS, write_atomic, writer
+from .writers import FORMATS, render_all, write_atomic
 
 
 @dataclass
@@ -55,7 +55,7 @@ def document_for(report, pack: Pack | None = None) -> Document:
 
 def render_document(document: Document, pack: Pack, formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
     """Every requested format as bytes; nothing is written."""
-    return {fmt: writer(fmt)(document, pack) for fmt in formats}
+    return {fmt: data for fmt, (data, _seconds) in render_all(document, pack, formats).items()}
 
 
 def render_to(checked: Checked, out_dir: Path, stem: str, formats: tuple[str, ...] = FORMATS) -> list[Path]:

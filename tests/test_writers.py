@@ -11,7 +11,7 @@ from builders import base_report, dump
 from generator.checks import check
 from generator.model import load_string
 from generator.pipeline import Checked, document_for, pack_for, render_document, render_to
-from generator.writers import write_atomic
+from generator.writers import render_all, write_atomic, writer
 from readback import docx_document, html_tables, html_text, pdf_pages, squash
 
 SCRIPT = "<script>alert(1)</script>"
@@ -88,20 +88,33 @@ def test_write_atomic_replaces_and_is_readable(tmp_path):
 
 def test_render_to_failure_writes_nothing(tmp_path, monkeypatch):
     """All formats are produced before any is written: a writer that fails leaves no file at all."""
-    import generator.pipeline as pipeline
+    import generator.writers as writers
 
     loaded = load_string(dump(base_report("2021")))
     checked = Checked(loaded, check(loaded))
-    real = pipeline.writer
+    real = writers.writer
 
     def failing(fmt):
         if fmt == "pdf":
-            def boom(document, pack):
+            def boom(document, pack, **options):
                 raise RuntimeError("writer failed")
             return boom
         return real(fmt)
 
-    monkeypatch.setattr(pipeline, "writer", failing)
+    monkeypatch.setattr(writers, "writer", failing)
     with pytest.raises(RuntimeError):
         render_to(checked, tmp_path, "x", ("html", "docx", "pdf"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_from_the_shared_page_is_the_pdf_alone():
+    """render_all makes the HTML page once for HTML and PDF: the same bytes as each writer on its own."""
+    loaded = load_string(dump(base_report("2021")))
+    pack = pack_for(loaded.report)
+    document = document_for(loaded.report, pack)
+    together = render_all(document, pack, ("html", "docx", "pdf"))
+    assert list(together) == ["html", "docx", "pdf"]
+    for fmt, (data, seconds) in together.items():
+        assert data == writer(fmt)(document, pack), fmt
+        assert seconds > 0
+    assert render_all(document, pack, ("pdf",))["pdf"][0] == together["pdf"][0]

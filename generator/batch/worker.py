@@ -21,7 +21,7 @@ from ..findings import Finding, Severity
 from ..model import load_string
 from ..packs import Pack, PackError
 from ..pipeline import Checked, check_file, document_for, pack_for
-from ..writers import FORMATS, write_atomic, writer
+from ..writers import FORMATS, render_all, write_atomic, writer
 
 for _fmt in FORMATS:  # load every writer now, once per process
     writer(_fmt)
@@ -168,10 +168,9 @@ def run_unit(task: Task) -> dict:
         if todo:
             document = document_for(report, pack)
             rendered = {}
-            for fmt in todo:
-                begin = time.perf_counter()
-                rendered[fmt] = writer(fmt)(document, pack)
-                result["timings"][fmt] = time.perf_counter() - begin
+            for fmt, (data, seconds) in render_all(document, pack, tuple(todo)).items():
+                rendered[fmt] = data
+                result["timings"][fmt] = seconds
             for fmt, data in rendered.items():  # every format produced before any is written
                 write_atomic(out_dir / f"{task.stem}.{fmt}", data)
                 outputs[fmt] = len(data)

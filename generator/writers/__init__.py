@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +20,25 @@ _MODULES = {"html": "generator.writers.html", "docx": "generator.writers.docx", 
 def writer(fmt: str) -> Callable[..., bytes]:
     """The `render(document, pack) -> bytes` function of a format."""
     return importlib.import_module(_MODULES[fmt]).render
+
+
+def render_all(document, pack, formats: tuple[str, ...] = FORMATS) -> dict[str, tuple[bytes, float]]:
+    """Every requested format as bytes, with the seconds it took. The HTML page is made once: the PDF writer reads
+    the same page the HTML writer returns."""
+    rendered: dict[str, tuple[bytes, float]] = {}
+    page = None
+    for fmt in formats:
+        begin = time.perf_counter()
+        if fmt == "html" or (fmt == "pdf" and page is None and "html" in formats):
+            page = page if page is not None else importlib.import_module(_MODULES["html"]).render_text(document, pack)
+        if fmt == "html":
+            data = page.encode("utf-8")
+        elif fmt == "pdf":
+            data = writer("pdf")(document, pack, page=page)
+        else:
+            data = writer(fmt)(document, pack)
+        rendered[fmt] = (data, time.perf_counter() - begin)
+    return rendered
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -78,8 +78,9 @@ def _tree_swappable() -> bool:
 _TREE_SWAPPABLE = _tree_swappable()
 
 
-def render(document: Document, pack: Pack) -> bytes:
-    page = ReportHTML(render_text(document, pack), base_url=str(pack.dirs[0]))
+def render(document: Document, pack: Pack, page: str | None = None) -> bytes:
+    """The PDF of `document`, from its HTML page (`page`, when the caller has made it already)."""
+    page = ReportHTML(render_text(document, pack) if page is None else page, base_url=str(pack.dirs[0]))
     # One render builds a large graph of short-lived boxes; generational garbage collections that run in the middle
     # of it (and walk every long-lived WeasyPrint object) cost about 15 % of the time. Collect after the render.
     collecting = gc.isenabled()
