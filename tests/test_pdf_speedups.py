@@ -162,3 +162,22 @@ def test_compression_level_changes_no_content():
     assert ours != strongest
     assert _streams(ours) == _streams(strongest) and len(_streams(ours)) > 10
     assert len(ours) < len(strongest) * 1.01
+
+
+def test_speedups_can_be_turned_off(tmp_path):
+    """GOVREPORT_PDF_SPEEDUPS=0: WeasyPrint as shipped, and the report still renders."""
+    import subprocess
+    import sys
+
+    script = (
+        "from generator.writers import pdf, pdf_speedups\n"
+        "from generator.pipeline import check_file, document_for, pack_for\n"
+        f"report = check_file({str(INPUTS[0])!r}).report\n"
+        "pack = pack_for(report)\n"
+        "data = pdf.render(document_for(report, pack), pack)\n"
+        "print(pdf_speedups.installed(), pdf._TREE_SWAPPABLE, data[:5])\n"
+    )
+    env = dict(os.environ, GOVREPORT_PDF_SPEEDUPS="0")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[] False b'%PDF-'"

@@ -7,6 +7,7 @@ crosses a page break (WeasyPrint issue 663).
 from __future__ import annotations
 
 import gc
+import os
 import re
 from pathlib import Path
 
@@ -21,7 +22,11 @@ import cssselect2  # noqa: E402
 import weasyprint  # noqa: E402  (after the fontconfig file is chosen)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-pdf_speedups.install()
+# GOVREPORT_PDF_SPEEDUPS=0 renders with WeasyPrint exactly as shipped (its own HTML parser, no pdf_speedups): the
+# same PDF but for the zlib level, more slowly — a way out should a WeasyPrint release ever disagree with them.
+SPEEDUPS = os.environ.get("GOVREPORT_PDF_SPEEDUPS", "1").strip() != "0"
+if SPEEDUPS:
+    pdf_speedups.install()
 
 _FONT_CONFIG = FontConfiguration()
 
@@ -75,7 +80,7 @@ def _tree_swappable() -> bool:
     )
 
 
-_TREE_SWAPPABLE = _tree_swappable()
+_TREE_SWAPPABLE = SPEEDUPS and _tree_swappable()
 
 
 def render(document: Document, pack: Pack, page: str | None = None) -> bytes:
