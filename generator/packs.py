@@ -8,6 +8,7 @@ Every pack.yaml is checked against `SETTINGS` when it is loaded, so a broken pac
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -130,6 +131,7 @@ class Pack:
     settings: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     _compiled: dict[str, Any] = field(default_factory=dict, repr=False)
+    stamp: tuple = field(default=(), repr=False)  # the chain's pack.yaml files when loaded (see load_pack)
 
     @cached_property
     def env(self) -> SandboxedEnvironment:
@@ -427,9 +429,37 @@ def find_pack_dir(name: str, roots: tuple[Path, ...]) -> Path:
     raise PackError(f"找不到模板包“{name}”（已查找：{'、'.join(str(r) for r in roots)}）；可用 govreport templates list 查看")
 
 
-@lru_cache(maxsize=64)
 def load_pack(name: str = "base", roots: tuple[Path, ...] = (TEMPLATES_DIR,), agency: Path | None = None) -> Pack:
-    """The pack `name` with its chain; `agency` is an agency's own folder laid over the whole chain."""
+    """The pack `name` with its chain; `agency` is an agency's own folder laid over the whole chain.
+
+    Loaded once per process, and again when a `pack.yaml` of the chain changes on disk, so that a running
+    `govreport serve` shows a provincial office's edits (Jinja notices edited templates by itself).
+    """
+    pack = _load_pack(name, roots, agency)
+    if pack.stamp != _stamp(pack.dirs):
+        _load_pack.cache_clear()
+        pack = _load_pack(name, roots, agency)
+    return pack
+
+
+load_pack.cache_clear = lambda: _load_pack.cache_clear()  # type: ignore[attr-defined]
+
+
+def _stamp(dirs: list[Path]) -> tuple:
+    """When and how big each folder's pack.yaml is (None where it is gone)."""
+    stamp = []
+    for directory in dirs:
+        try:
+            status = (directory / "pack.yaml").stat()
+            stamp.append((status.st_mtime_ns, status.st_size))
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
+
+
+@lru_cache(maxsize=64)
+def _load_pack(name: str, roots: tuple[Path, ...], agency: Path | None) -> Pack:
+    started = time.time_ns()
     dirs: list[Path] = []
     chain: list[str] = []  # names of the layers, most specific first
     seen: list[str] = []  # pack names met, for loops
@@ -476,6 +506,9 @@ def load_pack(name: str = "base", roots: tuple[Path, ...] = (TEMPLATES_DIR,), ag
     )
     for directory in dirs:
         _check_templates(directory, pack.env)
+    stamp = _stamp(dirs)
+    # A pack.yaml written while it was being read (or within the file system's clock step) is read again next time.
+    pack.stamp = tuple(None if part and part[0] >= started - 2_000_000_000 else part for part in stamp)
     return pack
 
 

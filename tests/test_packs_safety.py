@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,20 @@ def test_signature_default_and_input_issuer():
     assert build(loaded.report, pack_named("neimenggu")).signature.issuer == "鄂伦春自治旗政务公开领导小组办公室"
     loaded = load_string(input_with("neimenggu").replace("date: 2021-02-19", "issuer: 鄂伦春自治旗人民政府\ndate: 2021-02-19"))
     assert build(loaded.report, pack_named("neimenggu")).signature.issuer == "鄂伦春自治旗人民政府"
+
+
+def test_an_edited_pack_yaml_is_read_again(tmp_path):
+    """A running `govreport serve` sees a provincial office's edit of pack.yaml without a restart."""
+    folder = make_pack(tmp_path / "packs", "prov", "display_name: 甲省\n")
+    hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(folder / "pack.yaml", ns=(hour_ago, hour_ago))
+    roots = roots_for(tmp_path / "packs")
+    first = load_pack("prov", roots)
+    assert first.display_name == "甲省"
+    assert load_pack("prov", roots) is first  # unchanged: the same, cached pack
+    (folder / "pack.yaml").write_text("display_name: 乙省\n", encoding="utf-8")
+    os.utime(folder / "pack.yaml", ns=(hour_ago + 10**9, hour_ago + 10**9))
+    assert load_pack("prov", roots).display_name == "乙省"
+    (folder / "pack.yaml").write_text("display_name: [\n", encoding="utf-8")
+    with pytest.raises(PackError):
+        load_pack("prov", roots)
