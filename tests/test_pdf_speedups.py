@@ -181,3 +181,24 @@ def test_speedups_can_be_turned_off(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[] False b'%PDF-'"
+
+
+def test_cells_styled_by_position_are_not_copied(tmp_path):
+    """A stylesheet that styles cells by their place among siblings (here :nth-child) turns the cell copies off."""
+    from generator.packs import pack_named
+
+    agency = tmp_path / "本机关模板"
+    agency.mkdir()
+    (agency / "report.html").write_text(
+        '{% extends "base/report.html" %}'
+        "{% block extra_css %}.govreport table.official td:nth-child(3) { font-size: 14pt; }{% endblock %}",
+        encoding="utf-8",
+    )
+    report = check_file(next(p for p in INPUTS if p.stem == "wangguanji-2020")).report
+    pack = pack_named(report.template, agency)
+    document = document_for(report, pack)
+    before = pdf_speedups.STATS["cells_copied"]
+    ours = pdf.render(document, pack)
+    assert pdf_speedups.STATS["cells_copied"] == before
+    assert ours == _plain(document, pack)
+    assert "font-size: 14pt" in render_text(document, pack)
