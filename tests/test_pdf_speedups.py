@@ -135,6 +135,7 @@ def test_page_reader_builds_the_html5_tree(path):
     "<!-- 注释 --><p>文</p>",
     "<p>x</p></span>",  # libxml2 reports the stray end tag
     "<base href='http://example.com/'><p>x</p>",
+    "<div>" * 3000 + "深" + "</div>" * 3000,  # deeper than libxml2 or a Python recursion goes
 ])
 def test_page_reader_leaves_repairs_to_html5(markup):
     page = f"<!DOCTYPE html><html><head><title>t</title></head><body>{markup}</body></html>"

@@ -46,7 +46,7 @@ def tree(html: str) -> ET.Element | None:
         return None
     try:
         converted = _convert(root, None)
-    except _Unsure:
+    except (_Unsure, RecursionError):
         return None
     _whitespace_as_html5(converted)
     return converted
