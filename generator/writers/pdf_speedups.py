@@ -153,7 +153,7 @@ _LEAST_HEIGHTS: dict[str, float] = {}
 def table_keys(root):
     """Key the tables of a page (an element tree), and the cells of each table, while the page renders.
 
-    Two tables share a key when their pages have the same stylesheets (`<style>`, `<link>`), their ancestors the same
+    Two tables share a key when their pages have the same stylesheets (`<style>`), their ancestors the same
     tags and attributes, and the tables the same markup except the text of their figure cells (`data-key`): their label
     cells are then laid out alike, whatever the figures. Tables outside such a block are never skipped.
 
@@ -166,10 +166,12 @@ def table_keys(root):
     for element in sheets:
         page.update(ET.tostring(element, encoding="utf-8"))
     css = "".join(element.text or "" for element in sheets if element.tag == "style")
-    cells_alike = not any(element.tag == "link" for element in sheets) and not _BY_POSITION.search(css)
+    # A linked stylesheet may change between pages under the same link; a selector by position or content may style
+    # two alike cells, or the same cell on two pages, apart. Such pages render without keys.
+    keyed = not any(element.tag == "link" for element in sheets) and not _BY_POSITION.search(css)
     keep_figure_keys = "data-key" in css
     tables, cells = [], []
-    for ancestors, table in _tables(root, ()):
+    for ancestors, table in (_tables(root) if keyed else ()):
         digest = page.copy()
         digest.update(repr(ancestors).encode())
         for element in table.iter():
@@ -178,9 +180,8 @@ def table_keys(root):
                                 element.tail if element is not table else None)).encode())
         _TABLE_KEYS[id(table)] = digest.hexdigest()
         tables.append(id(table))
-        if cells_alike:
-            _CELL_LAYOUTS[id(table)] = {}
-            cells.extend(_key_cells(table, keep_figure_keys))
+        _CELL_LAYOUTS[id(table)] = {}
+        cells.extend(_key_cells(table, keep_figure_keys))
     try:
         yield
     finally:
@@ -191,8 +192,8 @@ def table_keys(root):
             _CELL_KEYS.pop(key, None)
 
 
-# Selectors by position among siblings: with them, alike cells may be styled apart.
-_BY_POSITION = re.compile(r":(?:first|last|nth|only)-|:empty|:has\(|:not\(|:is\(|:where\(|[+~]")
+# Selectors by position among siblings or by content.
+_BY_POSITION = re.compile(r":(?:first|last|nth|only)-|:empty|:blank|:has\(|:not\(|:is\(|:where\(|[+~]")
 
 
 def _key_cells(table, keep_figure_keys: bool) -> list[int]:
@@ -212,14 +213,18 @@ def _key_cells(table, keep_figure_keys: bool) -> list[int]:
     return keyed
 
 
-def _tables(element, ancestors: tuple):
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag == "table":
-            yield ancestors, child
-        else:
-            yield from _tables(child, ancestors + ((child.tag, sorted(child.attrib.items())),))
+def _tables(root):
+    """Every table of the page, with the tags and attributes of the elements around it (outermost first)."""
+    stack = [(root, ())]
+    while stack:
+        element, ancestors = stack.pop()
+        for child in reversed(list(element)):
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "table":
+                yield ancestors, child
+            else:
+                stack.append((child, ancestors + ((child.tag, tuple(sorted(child.attrib.items()))),)))
 
 
 def _install_tables() -> None:
