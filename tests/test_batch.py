@@ -225,3 +225,10 @@ def test_a_unit_that_kills_its_worker_does_not_stop_the_others(recycle):
     assert set(results) == set(stems)
     assert results["boom"]["status"] == "crashed" and "工作进程意外退出" in results["boom"]["findings"][0]["message"]
     assert all(results[s]["status"] == "ok" for s in stems if s != "boom")
+
+
+def test_fork_server_warm_up_renders():
+    """batch/warm.py (preloaded in the fork server) renders one report in every format, in memory."""
+    from generator.batch import warm
+
+    assert warm.warm() is True

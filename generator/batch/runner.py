@@ -1,8 +1,8 @@
 """Run a batch: units in parallel worker processes (recycled so memory stays flat), resumable through a manifest,
 with progress on stderr; then OUT/index.html and OUT/summary.csv.
 
-Workers come from a fork server that has already imported the writers (WeasyPrint and its font configuration), so a
-recycled worker starts in milliseconds. Recycling is done by generations: each pool of `jobs` workers takes
+Workers come from a fork server that has already imported the writers (WeasyPrint and its font configuration) and
+rendered one report (batch/warm.py), so a recycled worker starts in milliseconds, warm. Recycling is done by generations: each pool of `jobs` workers takes
 `jobs × recycle` units and is then replaced — Python 3.11's `max_tasks_per_child` can deadlock (CPython gh-115634).
 A worker that dies (out of memory, a crash in a C library) breaks only its pool: the units it may have held are
 retried one at a time in a fresh process, and a unit that kills its process again is reported as `crashed`.
@@ -149,13 +149,13 @@ _CONTEXT = None
 
 
 def _context():
-    """The fork-server context, its server preloaded with the worker module (and so with WeasyPrint)."""
+    """The fork-server context, its server preloaded with the worker module (and so with WeasyPrint), warmed."""
     global _CONTEXT
     if _CONTEXT is None:
         methods = multiprocessing.get_all_start_methods()
         if "forkserver" in methods:
             _CONTEXT = multiprocessing.get_context("forkserver")
-            _CONTEXT.set_forkserver_preload(["generator.batch.worker"])
+            _CONTEXT.set_forkserver_preload(["generator.batch.worker", "generator.batch.warm"])
         else:  # pragma: no cover - Windows
             _CONTEXT = multiprocessing.get_context("spawn")
     return _CONTEXT
