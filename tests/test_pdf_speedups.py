@@ -65,6 +65,16 @@ def test_alike_cells_are_laid_out_once():
     assert pdf_speedups.STATS["cells_copied"] - before > 150
 
 
+def test_label_cells_are_laid_out_once_per_process():
+    """The label cells of a table (same stylesheet, same labels) are laid out for the first report only."""
+    paths = [p for p in INPUTS if p.stem in ("wangguanji-2020", "elunchun-2020")]  # both 2019 format, base pack
+    first, second = (_document(path) for path in paths)
+    pdf.render(*first)
+    before = pdf_speedups.STATS["labels_reused"]
+    assert pdf.render(*second) == _plain(*second)
+    assert pdf_speedups.STATS["labels_reused"] - before > 40
+
+
 def test_tables_that_cannot_fit_are_not_laid_out_twice():
     document, pack = _document(next(p for p in INPUTS if p.stem == "wangguanji-2020"))
     pdf.render(document, pack)

@@ -11,7 +11,8 @@ cannot fit before moving it on. The patches here remember what they have done al
 - `kept_tables`: a table kept on one page is not laid out where less room is left than it needs at least, known from
   an earlier layout of the same table (same stylesheet, same label cells, any figures); see `_least_height`.
 - `table_cells`: a cell like one laid out before on the page's same table (same text, attributes, width, borders)
-  is a copy of it, moved into place; see `_install_cells`.
+  is a copy of it, moved into place; a label cell is laid out once per process, for the first page with its table
+  (same stylesheet, same labels), and later pages take a copy with their own styles; see `_install_cells`.
 
 None of them changes a byte of the PDF: the tests render reports with and without them and compare, random ones
 included. One more changes bytes but not content:
@@ -36,7 +37,7 @@ from contextlib import contextmanager
 
 _ENABLED = True
 _INSTALLED: list[str] = []
-STATS = {"tables_skipped": 0, "cells_copied": 0}  # what the speed-ups saved in this process (the tests read it)
+STATS = {"tables_skipped": 0, "cells_copied": 0, "labels_reused": 0}  # what the speed-ups saved in this process (the tests read it)
 
 
 @contextmanager
@@ -145,6 +146,8 @@ _TABLE_KEYS: dict[int, str] = {}
 _CELL_KEYS: dict[int, tuple] = {}
 # Cell layouts of each table being rendered, by id() of the table element: see `_install_cells`.
 _CELL_LAYOUTS: dict[int, dict] = {}
+# Label cell layouts by table key, kept from page to page without the page's styles and elements: see `_install_cells`.
+_LABEL_LAYOUTS: OrderedDict[str, dict] = OrderedDict()
 # For each table key, a height that every table with that key needs at least (see `_least_height`).
 _LEAST_HEIGHTS: dict[str, float] = {}
 
@@ -207,8 +210,9 @@ def _key_cells(table, keep_figure_keys: bool) -> list[int]:
                     continue
                 attributes = tuple(sorted((name, value) for name, value in cell.attrib.items()
                                           if keep_figure_keys or name != "data-key"))
-                _CELL_KEYS[id(cell)] = (id(table), (group.tag, tuple(sorted(group.attrib.items())),
-                                                    tuple(sorted(row.attrib.items())), cell.tag, attributes, cell.text))
+                held = (group.tag, tuple(sorted(group.attrib.items())), tuple(sorted(row.attrib.items())), cell.tag,
+                        attributes, cell.text)
+                _CELL_KEYS[id(cell)] = (id(table), held, cell.get("data-key") is not None)
                 keyed.append(id(cell))
     return keyed
 
@@ -317,6 +321,10 @@ def _install_cells() -> None:
     for a cell keyed alike (see `table_keys`) at the same width, borders and padding, laid out whole, with no float on
     the page, and only where the whole cell fits on the page as it did before — where WeasyPrint would lay it out the
     same, only elsewhere.
+
+    Label cells (no `data-key`) are the same on every page with the same table key, so their layouts are also kept
+    from page to page (`_LABEL_LAYOUTS`), stripped of the page's styles and elements (`_unbound`); a later page binds
+    them to the styles and elements of its own cell (`_bound`), which the key guarantees are computed alike.
     """
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import block, table as table_module
@@ -335,7 +343,7 @@ def _install_cells() -> None:
 
     def block_container_layout(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes, fixed_boxes,
                                adjoining_margins, first_letter_style, first_line_style, discard, max_lines):
-        key = cache = None
+        key = cache = labels = None
         if (type(box) is cell_type and _ENABLED and skip_stack is None and adjoining_margins is None
                 and first_letter_style is None and first_line_style is None and not discard and max_lines is None):
             cell = _CELL_KEYS.get(id(box.element)) if box.element is not None else None
@@ -346,6 +354,12 @@ def _install_cells() -> None:
                 key = (cell[1], len(box.children), tuple(getattr(box, name, None) for name in _CELL_SIZES),
                        frozenset(box.remove_decoration_sides))
                 known = cache.get(key)
+                labels = None if cell[2] else _labels(cell[0])
+                if known is None and labels is not None and key in labels:
+                    known = _bound(labels[key], box)  # laid out on an earlier page: take this page's styles
+                    if known is not None:
+                        cache[key] = known
+                        STATS["labels_reused"] += 1
                 if known is not None and not context.overflows_page(bottom_space, box.position_y + known[2] + 1):
                     changed, children, _, top, left, next_page, collapsing_through = known
                     copies = [child.deepcopy() for child in children]
@@ -369,10 +383,92 @@ def _install_cells() -> None:
                 bottom = new_box.position_y + new_box.margin_height() - box.position_y
                 cache[key] = (changed, [child.deepcopy() for child in new_box.children], bottom, box.position_y,
                               box.position_x, dict(result[2]), result[4])
+                if labels is not None and key not in labels:
+                    unbound = _unbound(cache[key], box)
+                    if unbound is not None:
+                        labels[key] = unbound
         return result
 
     block.block_container_layout = block_container_layout
     _INSTALLED.append("table_cells")
+
+
+def _labels(table_id: int) -> dict | None:
+    """The label cell layouts kept for the table key of this page's table (the last 16 keys are kept)."""
+    table_key = _TABLE_KEYS.get(table_id)
+    if table_key is None:
+        return None
+    labels = _LABEL_LAYOUTS.get(table_key)
+    if labels is None:
+        labels = _LABEL_LAYOUTS[table_key] = {}
+        while len(_LABEL_LAYOUTS) > 16:
+            _LABEL_LAYOUTS.popitem(last=False)
+    else:
+        _LABEL_LAYOUTS.move_to_end(table_key)
+    return labels
+
+
+def _text_shape(cell) -> tuple | None:
+    """The one line box and one text box of a cell's text before layout, or None for any other shape."""
+    from weasyprint.formatting_structure import boxes
+
+    if len(cell.children) != 1 or type(cell.children[0]) is not boxes.LineBox:
+        return None
+    line = cell.children[0]
+    if len(line.children) != 1 or type(line.children[0]) is not boxes.TextBox:
+        return None
+    return line, line.children[0]
+
+
+def _unbound(known: tuple, cell) -> tuple | None:
+    """A cell layout to keep beyond its page: its line and text boxes without the page's styles and elements.
+
+    Only for a cell whose text made line boxes and text boxes alone, each a copy of the one line box and the one
+    text box the cell had before layout (so each takes that box's style and element on a later page)."""
+    from weasyprint.formatting_structure import boxes
+
+    shape = _text_shape(cell)
+    if shape is None:
+        return None
+    line, text = shape
+    children = [child.deepcopy() for child in known[1]]
+    for copy in children:
+        if type(copy) is not boxes.LineBox or copy.style is not line.style or copy.element is not line.element:
+            return None
+        for piece in copy.children:
+            if type(piece) is not boxes.TextBox or piece.style is not text.style or piece.element is not text.element:
+                return None
+    for copy in children:
+        copy.style = copy.element = None
+        for piece in copy.children:
+            piece.style = piece.element = None
+            piece.pango_layout = _layout_without_style(piece.pango_layout)
+    return (known[0], children, *known[2:])
+
+
+def _bound(unbound: tuple, cell) -> tuple | None:
+    """A kept cell layout with this page's styles and elements (those of the cell's own line and text boxes)."""
+    shape = _text_shape(cell)
+    if shape is None:
+        return None
+    line, text = shape
+    children = [child.deepcopy() for child in unbound[1]]
+    for copy in children:
+        copy.style, copy.element, copy.element_tag = line.style, line.element, line.element_tag
+        for piece in copy.children:
+            piece.style, piece.element, piece.element_tag = text.style, text.element, text.element_tag
+            piece.pango_layout = _layout_without_style(piece.pango_layout)
+    return (unbound[0], children, *unbound[2:])
+
+
+def _layout_without_style(layout):
+    """A copy of a text box's Pango layout holder that keeps no style: drawing sets it up again from the box's style
+    before it reads anything else (WeasyPrint's draw_text calls `reactivate(textbox.style)` first)."""
+    import copy
+
+    duplicate = copy.copy(layout)
+    duplicate.__dict__.pop("style", None)
+    return duplicate
 
 
 def _differs(before, after) -> bool:
