@@ -431,19 +431,13 @@ def _unbound(known: tuple, cell) -> tuple | None:
     if shape is None:
         return None
     line, text = shape
-    children = [child.deepcopy() for child in known[1]]
-    for copy in children:
-        if type(copy) is not boxes.LineBox or copy.style is not line.style or copy.element is not line.element:
+    for child in known[1]:
+        if type(child) is not boxes.LineBox or child.style is not line.style or child.element is not line.element:
             return None
-        for piece in copy.children:
+        for piece in child.children:
             if type(piece) is not boxes.TextBox or piece.style is not text.style or piece.element is not text.element:
                 return None
-    for copy in children:
-        copy.style = copy.element = None
-        for piece in copy.children:
-            piece.style = piece.element = None
-            piece.pango_layout = _layout_without_style(piece.pango_layout)
-    return (known[0], children, *known[2:])
+    return (known[0], _copies(known[1], None, None), *known[2:])
 
 
 def _bound(unbound: tuple, cell) -> tuple | None:
@@ -451,14 +445,25 @@ def _bound(unbound: tuple, cell) -> tuple | None:
     shape = _text_shape(cell)
     if shape is None:
         return None
-    line, text = shape
-    children = [child.deepcopy() for child in unbound[1]]
-    for copy in children:
-        copy.style, copy.element, copy.element_tag = line.style, line.element, line.element_tag
+    return (unbound[0], _copies(unbound[1], *shape), *unbound[2:])
+
+
+def _copies(lines: list, line, text) -> list:
+    """Copies of a cell's line boxes and their text boxes, with the style and element of `line` and `text` (or none)."""
+    copies = [child.deepcopy() for child in lines]
+    for copy in copies:
+        _take_page(copy, line)
         for piece in copy.children:
-            piece.style, piece.element, piece.element_tag = text.style, text.element, text.element_tag
+            _take_page(piece, text)
             piece.pango_layout = _layout_without_style(piece.pango_layout)
-    return (unbound[0], children, *unbound[2:])
+    return copies
+
+
+def _take_page(box, source) -> None:
+    box.style = source.style if source is not None else None
+    box.element = source.element if source is not None else None
+    if source is not None:
+        box.element_tag = source.element_tag
 
 
 def _layout_without_style(layout):
