@@ -215,3 +215,14 @@ def test_a_stylesheet_selecting_by_position_turns_the_table_speedups_off(tmp_pat
     assert pdf_speedups.STATS == before  # neither a cell copied nor a table skipped
     assert ours == _plain(document, pack)
     assert "font-size: 14pt" in render_text(document, pack)
+
+
+def test_renders_from_several_threads_are_the_same(tmp_path):
+    """The web form renders in a thread pool: PDFs made from four threads at once are byte-for-byte the plain ones."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    documents = [_document(path) for path in INPUTS[:4]]
+    plain = [_plain(*document) for document in documents]
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(lambda document: pdf.render(*document), documents * 2))
+    assert made == plain * 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import threading
 from pathlib import Path
 
 from ..document import Document
@@ -83,16 +84,23 @@ def _tree_swappable() -> bool:
 _TREE_SWAPPABLE = SPEEDUPS and _tree_swappable()
 
 
+# One PDF at a time per process: the web form renders in a thread pool, and Pango's font map (shared through
+# _FONT_CONFIG) is not safe to use from two threads at once. Batch workers are single-threaded: never contended.
+_RENDERING = threading.Lock()
+
+
 def render(document: Document, pack: Pack, page: str | None = None) -> bytes:
     """The PDF of `document`, from its HTML page (`page`, when the caller has made it already)."""
-    page = ReportHTML(render_text(document, pack) if page is None else page, base_url=str(pack.dirs[0]))
-    # One render builds a large graph of short-lived boxes; generational garbage collections that run in the middle
-    # of it (and walk every long-lived WeasyPrint object) cost about 15 % of the time. Collect after the render.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with pdf_speedups.table_keys(page.etree_element):
-            return page.write_pdf(font_config=_FONT_CONFIG)
-    finally:
-        if collecting:
-            gc.enable()
+    text = render_text(document, pack) if page is None else page
+    with _RENDERING:
+        html = ReportHTML(text, base_url=str(pack.dirs[0]))
+        # One render builds a large graph of short-lived boxes; generational garbage collections that run in the
+        # middle of it (and walk every long-lived WeasyPrint object) cost about 15 % of the time. Collect after.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with pdf_speedups.table_keys(html.etree_element):
+                return html.write_pdf(font_config=_FONT_CONFIG)
+        finally:
+            if collecting:
+                gc.enable()

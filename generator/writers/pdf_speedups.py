@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import re
+import threading
 import xml.etree.ElementTree as ET
 import zlib
 from collections import OrderedDict
@@ -37,6 +38,7 @@ from contextlib import contextmanager
 
 _ENABLED = True
 _INSTALLED: list[str] = []
+_LOCK = threading.Lock()  # the web form may render in several threads; the memories shared between pages use it
 STATS = {"tables_skipped": 0, "cells_copied": 0, "labels_reused": 0}  # what the speed-ups saved in this process (the tests read it)
 
 
@@ -70,13 +72,14 @@ class _Faces:
 
     def remember(self, face) -> None:
         key = self.address(face)
-        if key in self.faces:
-            self.faces.move_to_end(key)
-            return
-        self.faces[key] = {"ref": self.harfbuzz.hb_face_reference(face)}
-        while len(self.faces) > self.limit:
-            _, entry = self.faces.popitem(last=False)
-            self.harfbuzz.hb_face_destroy(entry["ref"])
+        with _LOCK:
+            if key in self.faces:
+                self.faces.move_to_end(key)
+                return
+            self.faces[key] = {"ref": self.harfbuzz.hb_face_reference(face)}
+            while len(self.faces) > self.limit:
+                _, entry = self.faces.popitem(last=False)
+                self.harfbuzz.hb_face_destroy(entry["ref"])
 
     def get(self, face) -> dict | None:
         return self.faces.get(self.address(face))
@@ -123,15 +126,17 @@ def _install_fonts() -> None:
         if entry is None or font.file_content is not entry.get("data"):
             return subset(font, to_unicode, hinting)
         key = (tuple(sorted(to_unicode)), bool(hinting), bool(font.missing))
-        subsets = entry.setdefault("subsets", OrderedDict())
-        if key in subsets:
-            subsets.move_to_end(key)
-            font.file_content = subsets[key]
+        with _LOCK:
+            subsets = entry.setdefault("subsets", OrderedDict())
+            known = subsets.get(key)
+        if known is not None:
+            font.file_content = known
             return None
         subset(font, to_unicode, hinting)
-        subsets[key] = font.file_content
-        while len(subsets) > 4:
-            subsets.popitem(last=False)
+        with _LOCK:
+            subsets[key] = font.file_content
+            while len(subsets) > 4:
+                subsets.popitem(last=False)
         return None
 
     pdf_fonts.Font.subset = subset_once
@@ -398,14 +403,15 @@ def _labels(table_id: int) -> dict | None:
     table_key = _TABLE_KEYS.get(table_id)
     if table_key is None:
         return None
-    labels = _LABEL_LAYOUTS.get(table_key)
-    if labels is None:
-        labels = _LABEL_LAYOUTS[table_key] = {}
-        while len(_LABEL_LAYOUTS) > 16:
-            _LABEL_LAYOUTS.popitem(last=False)
-    else:
-        _LABEL_LAYOUTS.move_to_end(table_key)
-    return labels
+    with _LOCK:
+        labels = _LABEL_LAYOUTS.get(table_key)
+        if labels is None:
+            labels = _LABEL_LAYOUTS[table_key] = {}
+            while len(_LABEL_LAYOUTS) > 16:
+                _LABEL_LAYOUTS.popitem(last=False)
+        else:
+            _LABEL_LAYOUTS.move_to_end(table_key)
+        return labels
 
 
 def _text_shape(cell) -> tuple | None:
