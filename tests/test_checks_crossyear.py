@@ -155,7 +155,9 @@ def test_json_lists_cross_year_findings(runner, tmp_path):
     last, this = _pair(carried=(2, 0, 0, 0, 0, 1))
     _write(tmp_path / "town-2021.yaml", last)
     path = _write(tmp_path / "town-2022.yaml", this)
-    data = json.loads(runner.invoke(app, ["check", "--json", str(path)]).stdout)
+    result = runner.invoke(app, ["check", "--json", str(path)])
+    data = json.loads(result.stdout)  # stdout is the JSON list alone
+    assert "town-2021.yaml" in result.stderr  # which last-year file was used, for the person reading
     found = [d for d in data if d["rule"] == "XY-CARRIED"]
     assert [d["column"] for d in found] == ["商业企业", "其他"]
     assert set(found[0]) >= {"rule", "severity", "file", "line", "part", "row", "column", "message"}

@@ -31,7 +31,8 @@ _INTRO = """\
 - 人读的输出按部分分组（`【三、收到和处理政府信息公开申请情况】`），有错误的部分在前，部分内错误在前、再按行号；
   每条一行：`文件:行: 错误 [规则] 表格行 · 列：说明`。每个文件先有一行说明是否做了跨年度核对、用的是哪个上年报告。
 - `--json` 输出一个列表，每条问题一个对象：`rule`、`severity`（`error`/`warning`）、`file`、`line`、`part`、`row`、
-  `column`、`message`、`key`（输入路径，如 `applications.total[0]`）。
+  `column`、`message`、`key`（输入路径，如 `applications.total[0]`）。用了哪个上年报告那一行写到标准错误，标准输出只有
+  这个列表。
 """
 
 _CROSS_YEAR = """\

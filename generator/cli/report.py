@@ -27,6 +27,9 @@ def _echo_findings(checked_list, as_json: bool) -> None:
     if as_json:
         data = [f.to_dict() for checked in checked_list for f in checked.findings]
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        for checked in checked_list:  # which last-year file was used: on stderr, so stdout stays one JSON list
+            if checked.previous is not None and checked.previous.note:
+                typer.echo(f"{checked.loaded.file}: {checked.previous.note}", err=True)
         return
     for checked in checked_list:
         if checked.previous is not None and checked.previous.note:
