@@ -161,6 +161,21 @@ def _context():
     return _CONTEXT
 
 
+class _Pool(ProcessPoolExecutor):
+    """A process pool that starts all its workers at its first task, and none later.
+
+    CPython 3.11 starts workers one by one inside `submit()`. When a worker dies while `submit()` is starting another,
+    the pool's clean-up terminates the workers it knows, then waits for all of them — the one being started included,
+    which nobody stops: `shutdown()` hangs (seen here once in a few hundred crash tests). Starting every worker at once
+    is what CPython itself does for the 'fork' start method (`_launch_processes`).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hasattr(self, "_safe_to_dynamically_spawn_children") and hasattr(self, "_launch_processes"):
+            self._safe_to_dynamically_spawn_children = False
+
+
 def run_tasks(tasks: list[Task], jobs: int, recycle: int, on_result: Callable[[dict], None], work=None) -> None:
     """Run every task in generations of pools; call `on_result` in the parent for each result as it arrives.
     `work(task) -> dict` runs in the workers (default: check and render the unit)."""
@@ -178,7 +193,7 @@ def run_tasks(tasks: list[Task], jobs: int, recycle: int, on_result: Callable[[d
             size = max(1, jobs * recycle)
             batch, queue = queue[:size], queue[size:]
             workers = min(jobs, len(batch))
-        pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=ignore_interrupts)
+        pool = _Pool(workers, mp_context=_context(), initializer=ignore_interrupts)
         futures = {}
         try:
             futures = {pool.submit(work, task): task for task in batch}
