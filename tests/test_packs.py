@@ -240,7 +240,7 @@ def test_required_section_of_new_pack(runner, tmp_path, skeleton, demo_input):
     source.write_text(demo_input, encoding="utf-8")
     result = runner.invoke(app, ["check", str(source), "--templates", str(skeleton), "--json"])
     assert result.exit_code == 1
-    finding = next(f for f in json.loads(result.output) if f["rule"] == "PACK-SECTION-REQUIRED")
+    finding = next(f for f in json.loads(result.stdout) if f["rule"] == "PACK-SECTION-REQUIRED")
     assert "模板包“demo”（demo）要求填写章节“人大代表建议和政协提案办理结果公开情况”" in finding["message"]
     assert finding["part"] == "六、其他需要报告的事项"
     assert finding["key"] == "text.sections.proposals"
