@@ -26,12 +26,13 @@ def render_all(document, pack, formats: tuple[str, ...] = FORMATS) -> dict[str, 
     """Every requested format as bytes, with the seconds it took. The HTML page is made once: the PDF writer reads
     the same page the HTML writer returns."""
     rendered: dict[str, tuple[bytes, float]] = {}
-    page = None
+    shared = "html" in formats and "pdf" in formats
+    page = None  # the HTML page, when both formats are asked for
     for fmt in formats:
         begin = time.perf_counter()
-        if fmt == "html" or (fmt == "pdf" and page is None and "html" in formats):
-            page = page if page is not None else importlib.import_module(_MODULES["html"]).render_text(document, pack)
-        if fmt == "html":
+        if shared and page is None and fmt in ("html", "pdf"):
+            page = importlib.import_module(_MODULES["html"]).render_text(document, pack)
+        if fmt == "html" and page is not None:
             data = page.encode("utf-8")
         elif fmt == "pdf":
             data = writer("pdf")(document, pack, page=page)

@@ -69,7 +69,7 @@ class ReportHTML(weasyprint.HTML):
 
 
 def _tree_swappable() -> bool:
-    """Whether this WeasyPrint's HTML keeps the parsed page in `wrapper_element` / `etree_element`, as 62–70 do."""
+    """Whether this WeasyPrint's HTML keeps the parsed page in `wrapper_element` / `etree_element`, as 70 does."""
     import inspect
 
     try:
