@@ -442,9 +442,6 @@ def load_pack(name: str = "base", roots: tuple[Path, ...] = (TEMPLATES_DIR,), ag
     return pack
 
 
-load_pack.cache_clear = lambda: _load_pack.cache_clear()  # type: ignore[attr-defined]
-
-
 def _stamp(dirs: list[Path]) -> tuple:
     """When and how big each folder's pack.yaml is (None where it is gone)."""
     stamp = []
