@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
+from ..limits import JUMP_FACTOR, JUMP_FLOOR
 from ..model import Loaded, load
 from ..model.forms import APPLICANT_COLUMNS, PART_GENERAL, PARTS, application_row
+from ..model.labels import dotted, place
 from ..model.tables import applications_table
 from .context import CheckContext
-
 
 
 @dataclass
@@ -224,6 +225,48 @@ def items_match(ctx: CheckContext) -> Iterator[Finding]:
                 column="上一年项目数量",
                 key=f"active.{key}.previous",
             )
+
+
+def _figures(value, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
+    """Every whole-number figure of a report part with its input path, e.g. (("applications", "new", 0), 8)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _figures(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _figures(item, path + (index,))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield path, value
+
+
+@RULES.rule(
+    "XY-JUMP",
+    Severity.WARNING,
+    f"一个数不超过上年同一格的 {JUMP_FACTOR} 倍（且至少为 {JUMP_FLOOR} 时才提示）",
+    "一年之内某一格的数猛增十倍以上，多半是多打了一位数或填错了格；确是实情的，在正文中说明原因即可。"
+    "上年为另一种格式时，只比较两种格式都有的格。",
+    PART_GENERAL,
+)
+def figure_jumps(ctx: CheckContext) -> Iterator[Finding]:
+    prior = _prior(ctx)
+    if prior is None:
+        return
+    parts = ("active", "applications", "reviews")
+    before = dict(_figures(prior.model_dump(include=set(parts))))
+    for path, now in _figures(ctx.report.model_dump(include=set(parts))):
+        last = before.get(path)
+        if not last or last <= 0 or now < JUMP_FLOOR or now <= JUMP_FACTOR * last:
+            continue
+        part, row, column = place(path, ctx.report.format)
+        yield RULES["XY-JUMP"].finding(
+            f"{now} 是上年（{prior.year}年）同一格 {last} 的 {now / last:.0f} 倍：请核对是否多打了数字或填错了格",
+            file=ctx.file,
+            line=ctx.line(path),
+            part=part,
+            row=row,
+            column=column,
+            key=dotted(path),
+        )
 
 
 __all__ = ["Previous", "previous_for", "candidates"]

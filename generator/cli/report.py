@@ -103,7 +103,12 @@ def render_command(
         stems[path.stem] = path
     from ..packs import PackError
     from ..pipeline import check_file, render_to
+    from ..writers import destination_problem, os_error_zh
 
+    problem = destination_problem(out)
+    if problem:
+        typer.echo(f"错误：{problem}；没有生成任何文件", err=True)
+        raise typer.Exit(1)
     last_year = _previous_options(files, previous, no_previous)
     results = [check_file(path, templates=templates, **last_year) for path in files]
     _echo_findings(results, as_json=False)
@@ -120,7 +125,7 @@ def render_command(
             failed = True
             continue
         except OSError as exc:
-            typer.echo(f"{path}: 错误：无法写入输出目录 {out}：{exc.strerror}", err=True)
+            typer.echo(f"{path}: 错误：无法写入输出目录 {out}：{os_error_zh(exc)}", err=True)
             failed = True
             continue
         typer.echo(f"已生成：{'、'.join(str(p) for p in written)}")
@@ -142,7 +147,7 @@ def init_command(
     if fmt is not None and fmt not in ("2021", "2019"):
         raise typer.BadParameter("应为 2021 或 2019", param_hint="--format")
     from ..model.scaffold import scaffold
-    from ..writers import write_atomic
+    from ..writers import destination_problem, os_error_zh, write_atomic
 
     text = scaffold(year, agency, kind, fmt)
     if output is None:
@@ -151,5 +156,13 @@ def init_command(
     if output.exists() and not force:
         typer.echo(f"错误：{output} 已存在；如要覆盖请加 --force", err=True)
         raise typer.Exit(1)
-    write_atomic(output, text.encode("utf-8"))
+    problem = destination_problem(output.parent)
+    if problem:
+        typer.echo(f"错误：{problem}；模板没有生成", err=True)
+        raise typer.Exit(1)
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as exc:
+        typer.echo(f"错误：无法写入 {output}：{os_error_zh(exc)}；模板没有生成", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"已生成模板：{output}", err=True)

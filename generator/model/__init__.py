@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..findings import Finding, Severity
+from ..limits import MAX_COUNT
 from .forms import FORMATS, KEY_LABELS
 from .labels import dotted, place
 from .report import REPORT_CLASSES, Report, Report2019, Report2021
@@ -107,8 +109,20 @@ def load_string(text: str, file: str = "<输入>") -> Loaded:
 _UNION_TAGS = {"single", "aspects"}
 
 
+_VALIDATOR_STEP = re.compile(r"[a-z][a-z-]*\[.*\]", re.S)  # pydantic's "function-after[…]", "list[int]" in a loc
+
+
 def _clean_loc(loc: tuple) -> tuple:
-    return tuple(p for p in loc if not (isinstance(p, str) and (p in _UNION_TAGS or "[" in p)))
+    """An error's location as an input path: pydantic's own steps (union tags, validator names) taken out, keys
+    the user typed kept, even odd ones such as "[" or "single"."""
+    out: list = []
+    for part in loc:
+        if isinstance(part, str) and (
+            (part in _UNION_TAGS and out and out[-1] == "overview") or _VALIDATOR_STEP.fullmatch(part)
+        ):
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def _model_at(cls: type[BaseModel], path: tuple) -> type[BaseModel] | None:
@@ -159,30 +173,46 @@ def _message(error: dict, path: tuple, fmt: str) -> str:
         if isinstance(value, str) and value.strip() in ("", "/", "-", "—", "－", "／", "无"):
             return f"不能填“{value}”或留空：没有就填 0"
         if isinstance(value, (Decimal, float)):
-            return f"应为整数，不能有小数（{value}）"
+            if abs(value) > MAX_COUNT:
+                return f"数值过大（{_short(value)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字"
+            return f"应为整数，不能有小数（{_short(value)}）"
         if isinstance(value, bool):
             return "应为整数，而不是 true/false"
         if isinstance(value, (list, dict)):
             return "应为一个整数"
-        return f"应为整数，而不是“{value}”"
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():  # too many digits to be read as a number
+            return f"数值过大（{_short(value)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字"
+        return f"应为整数，而不是“{_short(value)}”"
     if kind == "greater_than_equal":
         if path and path[-1] == "year":
             return f"报告年度应在2008年以后，而不是 {value}"
-        return f"不能为负数（{value}）：件数只能是 0 或正整数"
+        if error.get("ctx", {}).get("ge", 0) < 0:
+            return f"减少的数目过大（{_short(value)}）：最多减少 {MAX_COUNT:,}，请检查是否多打了数字"
+        return f"不能为负数（{_short(value)}）：件数只能是 0 或正整数"
     if kind == "less_than_equal":
-        return f"数值过大（{value}）"
+        if path and path[-1] == "year":
+            return f"报告年度不对（{_short(value)}）"
+        return f"数值过大（{_short(value)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字"
     if kind == "literal_error":
         if path and path[-1] == "kind":
-            return f"机关类型应为 government（人民政府，含乡镇、街道）或 department（县级以上人民政府部门），而不是 {value!r}"
-        return f"取值不对：{value!r}，应为 {error.get('ctx', {}).get('expected', '')}"
+            return f"机关类型应为 government（人民政府，含乡镇、街道）或 department（县级以上人民政府部门），而不是 {_short(repr(value))}"
+        return f"取值不对：{_short(repr(value))}，应为 {error.get('ctx', {}).get('expected', '')}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"{_label(path)} 下应是“键: 值”的映射，而不是 {value!r}"
+        return f"{_label(path)} 下应是“键: 值”的映射，而不是 {_short(repr(value))}"
     if kind in ("string_type",):
         return "应为文字"
     return error["msg"]
 
 
+def _short(value: Any, size: int = 24) -> str:
+    """A typed value as a message shows it: a long one is cut, with its length (a 5,000-digit number stays readable)."""
+    text = str(value)
+    return text if len(text) <= size else f"{text[:size]}…（共{len(text)}个字符）"
+
+
 def _unknown_key(path: tuple, fmt: str) -> str:
+    if not path:
+        return "有未知的键"
     key = path[-1]
     parent = path[:-1]
     here = _model_at(REPORT_CLASSES[fmt], parent)

@@ -22,10 +22,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..limits import MAX_AMOUNT, MAX_COUNT, MAX_FIELD_CHARS, MAX_PARAGRAPH_CHARS, MAX_PART_CHARS
 from .forms import APPLICANT_COLUMNS, OVERVIEW_ASPECTS, REVIEW_OUTCOMES
 
-Count = Annotated[StrictInt, Field(ge=0)]
-SignedCount = StrictInt
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
+SignedCount = Annotated[StrictInt, Field(ge=-MAX_COUNT, le=MAX_COUNT)]
 
 
 def _money(value: Any) -> Any:
@@ -43,7 +44,16 @@ def _money(value: Any) -> Any:
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise PydanticCustomError("money_negative", "金额不能为负数")
+    if value > MAX_AMOUNT:
+        raise PydanticCustomError(
+            "money_too_large", "金额过大（{value}）：上限为 {limit}，请检查是否多打了数字",
+            {"value": _short(str(value)), "limit": f"{MAX_AMOUNT:,}"},
+        )
     return value
+
+
+def _short(text: str, size: int = 24) -> str:
+    return text if len(text) <= size else f"{text[:size]}…（共{len(text)}位）"
 
 
 Money = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_non_negative)]
@@ -81,8 +91,38 @@ def _required_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text), AfterValidator(_required_text)]
-OptionalText = Annotated[str, BeforeValidator(_text)]
+def _field_length(value: str) -> str:
+    if len(value) > MAX_FIELD_CHARS:
+        raise PydanticCustomError(
+            "field_too_long", "这一项有{count}个字，上限为{limit}个字：这里只填名称、电话或地址",
+            {"count": len(value), "limit": MAX_FIELD_CHARS},
+        )
+    return value
+
+
+def _narrative_length(value: str) -> str:
+    """A narrative part of at most MAX_PART_CHARS characters, in paragraphs of at most MAX_PARAGRAPH_CHARS
+    (paragraphs are separated by a blank line, as document/build.py splits them)."""
+    if len(value) > MAX_PART_CHARS:
+        raise PydanticCustomError(
+            "part_too_long", "这一部分有{count}个字，上限为{limit}个字：年度报告的一个部分通常不到一万字",
+            {"count": f"{len(value):,}", "limit": f"{MAX_PART_CHARS:,}"},
+        )
+    if len(value) > MAX_PARAGRAPH_CHARS:
+        for index, chunk in enumerate(re.split(r"\n\s*\n", value.strip()), start=1):
+            if len(chunk) > MAX_PARAGRAPH_CHARS:
+                raise PydanticCustomError(
+                    "paragraph_too_long",
+                    "第{index}段有{count}个字，每段上限为{limit}个字：请分段（段与段之间空一行）",
+                    {"index": index, "count": f"{len(chunk):,}", "limit": f"{MAX_PARAGRAPH_CHARS:,}"},
+                )
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text), AfterValidator(_required_text), AfterValidator(_field_length)]
+OptionalText = Annotated[str, BeforeValidator(_text), AfterValidator(_field_length)]
+NarrativeText = Annotated[str, BeforeValidator(_text), AfterValidator(_required_text), AfterValidator(_narrative_length)]
+OptionalNarrative = Annotated[str, BeforeValidator(_text), AfterValidator(_narrative_length)]
 
 
 def _row_length(size: int, labels: tuple[str, ...]):
@@ -127,11 +167,11 @@ class Contact(Strict):
 
 
 class Overview(Strict):
-    active: Text
-    requests: Text
-    management: Text
-    platforms: Text
-    oversight: Text
+    active: NarrativeText
+    requests: NarrativeText
+    management: NarrativeText
+    platforms: NarrativeText
+    oversight: NarrativeText
 
 
 def _overview_shape(value: Any) -> str:
@@ -139,17 +179,17 @@ def _overview_shape(value: Any) -> str:
 
 
 OverviewText = Annotated[
-    Union[Annotated[Text, Tag("single")], Annotated[Overview, Tag("aspects")]],
+    Union[Annotated[NarrativeText, Tag("single")], Annotated[Overview, Tag("aspects")]],
     Discriminator(_overview_shape),
 ]
 
 
 class Narrative(Strict):
-    preface: OptionalText | None = None
+    preface: OptionalNarrative | None = None
     overview: OverviewText
-    problems: Text
-    other: Text
-    sections: dict[str, OptionalText] | None = None  # a template pack's extra sections, by id (docs/packs.md)
+    problems: NarrativeText
+    other: NarrativeText
+    sections: dict[str, OptionalNarrative] | None = None  # a template pack's extra sections, by id (docs/packs.md)
 
 
 class FeeNotices(Strict):
