@@ -1,5 +1,6 @@
 """The web form in a real headless Chromium (Debian's `chromium`, driven by Playwright): type a number that breaks
-一 + 二 = （七）总计 + 四, see the error on that cell, fix it, save, download the PDF and read the number back."""
+一 + 二 = （七）总计 + 四, see the error on that cell, fix it, save, download the PDF and read the number back; another
+site's page and a data: page posting to the form are refused; of two tabs saving one report, the second is told."""
 
 from __future__ import annotations
 
@@ -118,3 +119,82 @@ def test_an_emptied_paragraph_shows_its_error_under_it(page, site):
     page.keyboard.press("Control+s")
     expect(page.locator("#save-status")).to_contain_text("已保存为草稿")
     assert (data / NAME).read_text(encoding="utf-8").startswith("# 【草稿】")
+
+
+# --- issue 10: other sites' pages, and two tabs saving one report ----------------------------------------------
+def attack_form(url: str, values: dict[str, str]) -> str:
+    from html import escape
+
+    inputs = "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">' for k, v in values.items())
+    return (
+        f'<html><body><form id="f" method="post" action="{url}/api/save/{NAME}">{inputs}</form>'
+        '<script>document.getElementById("f").submit()</script></body></html>'
+    )
+
+
+def report_fields(data: Path) -> dict[str, str]:
+    import hashlib
+
+    from generator.model.source import load_text
+    from generator.web.form import form_values
+
+    text = (data / NAME).read_text(encoding="utf-8")
+    values = form_values(load_text(text).data, "2021")
+    values["_base"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    values["text.other"] = "其他网站写入的内容"
+    return values
+
+
+def test_another_sites_page_cannot_save(page, site):
+    """A page on another site (here http://evil.example, served by Playwright) that submits a form to the local
+    server: Chromium sends its Origin, the server refuses, the file is unchanged."""
+    url, data = site
+    before = (data / NAME).read_bytes()
+    html = attack_form(url, report_fields(data))
+    page.route("http://evil.example/**", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+    requests = []
+    page.on("request", lambda request: requests.append(request))
+    with page.expect_response(f"{url}/api/save/{NAME}") as answer:
+        page.goto("http://evil.example/page.html")
+    assert answer.value.status == 403
+    assert [r.headers.get("origin") for r in requests if r.method == "POST"] == ["http://evil.example"]
+    assert (data / NAME).read_bytes() == before
+
+
+def test_a_page_with_no_origin_cannot_save(page, site):
+    """A data: page (as a sandboxed frame or a file opened from disk) submitting the form: Chromium sends
+    `Origin: null`, and the server refuses."""
+    from urllib.parse import quote
+
+    url, data = site
+    before = (data / NAME).read_bytes()
+    requests = []
+    page.on("request", lambda request: requests.append(request))
+    with page.expect_response(f"{url}/api/save/{NAME}") as answer:
+        page.goto("data:text/html;charset=utf-8," + quote(attack_form(url, report_fields(data))))
+    assert answer.value.status == 403
+    assert [r.headers.get("origin") for r in requests if r.method == "POST"] == ["null"]
+    assert (data / NAME).read_bytes() == before
+
+
+def test_two_tabs_saving_one_report_the_second_is_told_and_nothing_is_overwritten(browser, site):
+    from playwright.sync_api import expect
+
+    url, data = site
+    context = browser.new_context(viewport={"width": 1366, "height": 860})
+    try:
+        first, second = context.new_page(), context.new_page()
+        for tab in (first, second):
+            open_report(tab, url)
+        first.locator('textarea[name="text.other"]').fill("第一位同事的改动")
+        second.locator('textarea[name="text.other"]').fill("第二位同事的改动")
+        first.keyboard.press("Control+s")
+        expect(first.locator("#save-status")).to_have_text("已保存")
+        second.keyboard.press("Control+s")
+        expect(second.locator("#save-status")).to_contain_text("已被其他程序修改")
+        saved = (data / NAME).read_text(encoding="utf-8")
+        assert "第一位同事的改动" in saved and "第二位同事的改动" not in saved
+        # the second tab's text is still in its form, to copy before reopening
+        assert second.locator('textarea[name="text.other"]').input_value() == "第二位同事的改动"
+    finally:
+        context.close()

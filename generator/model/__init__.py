@@ -180,7 +180,7 @@ def _message(error: dict, path: tuple, fmt: str) -> str:
             return "应为整数，而不是 true/false"
         if isinstance(value, (list, dict)):
             return "应为一个整数"
-        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():  # too many digits to be read as a number
+        if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):  # too many digits to be read as a number
             return f"数值过大（{_short(value)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字"
         return f"应为整数，而不是“{_short(value)}”"
     if kind == "greater_than_equal":

@@ -4,6 +4,7 @@ reports. Every check goes through `generator.checks` on the server; the page's J
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..document.nodes import Table
+from ..limits import MAX_INPUT_BYTES
 from ..model.forms import (
     FORMATS,
     KEY_LABELS,
@@ -29,15 +31,19 @@ from ..model.forms import (
     OVERVIEW_ASPECTS,
     PARTS,
 )
-from ..model.labels import place
-from ..model.source import SourceError, load_text
-from ..writers import write_atomic
-from .form import OVERVIEW_SHAPE, computed_keys, form_values, parse_key
-from .reports import BadName, Folder, check_fields, digest, entry, new_report, packs
+from ..model.source import SourceError, load_text, read_bounded
+from ..writers import os_error_zh, write_atomic
+from .form import BASE, OVERVIEW_SHAPE, FormError, cell_label, check_post, computed_keys, form_values
+from .reports import BadName, Busy, Folder, check_fields, digest, entry, new_report, packs
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 2 * 1024 * 1024  # bytes of one form post: the longest real reports are well under 200 KB
 MAX_FIELDS = 2000
+# characters a clerk cannot see and a report file cannot hold: the ones YAML refuses (C0 controls but tab and line
+# ends, DEL, C1 controls but NEL, U+FFFE/U+FFFF; as the reader's _NON_PRINTABLE), which DOCX's XML refuses as well
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+NEW_LABELS = {"name": "文件名", "year": "报告年度", "agency": "报告机关", "kind": "机关类型", "format": "报告格式", "last": "上年报告"}
+CONFLICT = "文件在打开之后已被其他程序修改（或已由他人保存）；为免覆盖，未保存。请复制您的改动后重新打开此报告"
 MEDIA = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -58,12 +64,6 @@ def grid_tables(fmt: str) -> tuple[Table, ...]:
     report = validate(source, "<样表>").report
     assert report is not None
     return tuple(build(report).tables())
-
-
-def cell_label(key: str, fmt: str) -> str:
-    """Part · row · column of a field, for screen readers and tooltips."""
-    part, row, column = place(parse_key(key), fmt)
-    return " · ".join(p for p in (row, column) if p) or KEY_LABELS.get(key, key) or (part or "")
 
 
 class Web:
@@ -110,16 +110,43 @@ class Web:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
             raise HTTPException(415, "应以表单（application/x-www-form-urlencoded）提交")
-        try:
-            pairs = parse_qsl(bytes(body).decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        try:  # strict: a %-escaped byte that is not UTF-8 is refused, never stored as U+FFFD
+            pairs = parse_qsl(
+                bytes(body).decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict"
+            )
         except UnicodeDecodeError:
-            raise HTTPException(400, "提交的内容不是UTF-8编码") from None
+            raise HTTPException(400, "提交的内容不是UTF-8编码（含有无法识别的字节）；文件未改动") from None
         except ValueError:
             raise HTTPException(413, f"提交的字段过多（上限 {MAX_FIELDS} 个）") from None
         fields: dict[str, str] = {}
+        fmt = next((v for k, v in pairs if k == "format" and v in FORMATS), "2021")
         for key, value in pairs:
-            fields.setdefault(key, value)
+            name = self.field_name(key, fmt)
+            if key in fields:
+                raise HTTPException(400, f"字段{name}提交了两次，无法确定用哪一个；文件未改动")
+            bad = _CONTROL.search(value)
+            where = f"第{value[: bad.start()].count(chr(10)) + 1}行" if bad and "\n" in value else ""
+            bad = bad or _CONTROL.search(key)
+            if bad:
+                raise HTTPException(
+                    400,
+                    f"{name}{where}有一个看不见的控制字符（U+{ord(bad.group(0)):04X}，常见于从其他软件粘贴的文字），"
+                    "报告中不能含有它；请删去后再保存（文件未改动）",
+                )
+            fields[key] = value
         return fields
+
+    @staticmethod
+    def field_name(key: str, fmt: str) -> str:
+        """“label” of a posted field for a message (the raw name, shortened, for a field the form does not have)."""
+        if key in NEW_LABELS and key not in KEY_LABELS:
+            return f"“{NEW_LABELS[key]}”"
+        try:
+            label = cell_label(key, fmt) if key in KEY_LABELS or "." in key or "[" in key else key
+        except Exception:  # a posted name the form does not know: shown as posted
+            label = key
+        label = _CONTROL.sub("?", label)
+        return f"“{label if len(label) <= 60 else label[:59] + '…'}”"
 
     # --- pages
     async def index(self, request: Request) -> Response:
@@ -165,27 +192,60 @@ class Web:
         )
 
     # --- API
-    async def check(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        original = self.read(name)
-        fields = await self.form(request)
-        result = await run_in_threadpool(check_fields, fields, original, name, self.resolve(name))
-        return JSONResponse(result.to_json())
+    @staticmethod
+    def checked(fields: dict[str, str], original: str, name: str, path: Path, need_base: bool):
+        """The post checked as a whole report (FormError → 400), then through `govreport check`."""
+        try:
+            data = load_text(original).data
+        except SourceError:
+            data = None
+        try:
+            check_post(fields, data, need_base)
+            return check_fields(fields, original, name, path)
+        except FormError as exc:
+            raise HTTPException(400, str(exc)) from None
 
-    async def save(self, request: Request) -> Response:
+    async def check(self, request: Request) -> Response:
         name = request.path_params["name"]
         path = self.resolve(name)
         original = self.read(name)
         fields = await self.form(request)
-        wants_json = "application/json" in request.headers.get("accept", "")
-        if fields.get("_base") and fields["_base"] != digest(original):
-            message = "文件在打开之后已被其他程序修改；为免覆盖，未保存。请复制您的改动后重新打开此报告"
-            if wants_json:
-                return JSONResponse({"error": message}, status_code=409)
-            raise HTTPException(409, message)
-        result = await run_in_threadpool(check_fields, fields, original, name, path)
-        write_atomic(path, result.text.encode("utf-8"))
-        if not wants_json:
+        result = await run_in_threadpool(self.checked, fields, original, name, path, False)
+        return JSONResponse(result.to_json())
+
+    def store(self, fields: dict[str, str], name: str, path: Path):
+        """Save as one compare-and-swap: under the file's lock, the file must still be the version the page was
+        opened on (`_base`); the new text is written to a temporary file and renamed over it."""
+        try:
+            with self.folder.lock(path):
+                original = self.read(name)
+                if fields.get(BASE) is not None and fields[BASE] != digest(original):
+                    raise HTTPException(409, CONFLICT)
+                result = self.checked(fields, original, name, path, True)
+                data = result.text.encode("utf-8")
+                if len(data) > MAX_INPUT_BYTES:
+                    raise HTTPException(
+                        413,
+                        f"保存后的报告文件会有 {len(data) // 1024:,} KB，超过上限 {MAX_INPUT_BYTES // 1000:,} KB，"
+                        "之后将无法打开；未保存，请精简正文",
+                    )
+                if digest(self.read(name)) != digest(original):  # another program wrote it meanwhile
+                    raise HTTPException(409, CONFLICT)
+                try:
+                    write_atomic(path, data)
+                except OSError as exc:
+                    raise HTTPException(500, f"无法写入文件：{os_error_zh(exc)}；原文件未改动") from None
+                return result
+        except Busy:
+            raise HTTPException(503, "此报告正有另一次保存在进行，请稍后再保存") from None
+
+    async def save(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        path = self.resolve(name)
+        self.read(name)
+        fields = await self.form(request)
+        result = await run_in_threadpool(self.store, fields, name, path)
+        if "application/json" not in request.headers.get("accept", ""):
             return RedirectResponse(f"/report/{quote(name)}?saved=1", status_code=303)
         data = result.to_json()
         data.update(saved=True, base=digest(result.text))
@@ -199,7 +259,12 @@ class Web:
         stem = Path(name).stem
         headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}.{fmt}"}
         if fmt == "yaml":
-            return Response(path.read_bytes(), media_type=MEDIA[fmt], headers=headers)
+            try:
+                raw = read_bounded(path)
+            except (SourceError, OSError) as exc:
+                message = exc.message if isinstance(exc, SourceError) else os_error_zh(exc)
+                raise HTTPException(422, f"无法读取“{name}”：{message}") from None
+            return Response(raw, media_type=MEDIA[fmt], headers=headers)
         from ..packs import PackError
         from ..pipeline import check_file, document_for, pack_for, render_document
 
@@ -232,7 +297,7 @@ class Web:
         name = fields.get("name", "").strip()
         if name and not name.endswith((".yaml", ".yml")):
             name += ".yaml"
-        year_text = fields.get("year", "").strip()
+        year_text = fields.get("year", "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
         kind = fields.get("kind", "government")
         fmt = fields.get("format", "") or None
         error = None
@@ -242,7 +307,7 @@ class Web:
                 error = f"“{name}”已存在；请换一个文件名，或从列表中打开它"
         except BadName as exc:
             error = str(exc)
-        if not error and not (year_text.isdigit() and 2008 <= int(year_text) <= 2100):
+        if not error and not (re.fullmatch(r"[0-9]{4}", year_text) and 2008 <= int(year_text) <= 2100):
             error = "报告年度应为 2008 至 2100 之间的年份"
         if not error and kind not in KINDS:
             error = "机关类型应为人民政府或部门"
@@ -260,7 +325,16 @@ class Web:
         if error:
             return self.page(request, "new.html", status=400, **self._new_context(**fields, error=error))
         text = new_report(int(year_text), fields.get("agency", "").strip(), kind, fmt, last_text)
-        write_atomic(path, text.encode("utf-8"))
+        try:
+            with self.folder.lock(path):
+                created = self.folder.create(path, text.encode("utf-8"))
+        except Busy:
+            created = False
+        except OSError as exc:
+            raise HTTPException(500, f"无法写入文件：{os_error_zh(exc)}") from None
+        if not created:
+            error = f"“{name}”已存在；请换一个文件名，或从列表中打开它"
+            return self.page(request, "new.html", status=400, **self._new_context(**fields, error=error))
         return RedirectResponse(f"/report/{quote(name)}", status_code=303)
 
     # --- errors
@@ -272,18 +346,47 @@ class Web:
         return self.page(request, "error.html", status=status, status_code=status, message=detail)
 
 
+def _netloc(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return parts.netloc.lower() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def cross_site(headers: dict[str, str]) -> str | None:
+    """Why a state-changing request may come from another site's page (None: it comes from this server's pages).
+    A browser names the page that sent a POST in `Origin` (Chromium and Firefox always do); without it, `Referer`
+    is used. `Origin: null` (a sandboxed frame, a data: or file: page) and a request naming neither are refused."""
+    host = headers.get("host", "").lower()
+    origin, referer = headers.get("origin"), headers.get("referer")
+    if origin is not None:
+        if origin.strip().lower() == "null":
+            return "拒绝：提交来自无法确认来源的页面（Origin: null），未处理"
+        return None if _netloc(origin) == host else "拒绝来自其他网站的提交，未处理"
+    if referer is not None:
+        return None if _netloc(referer) == host else "拒绝来自其他网站的提交，未处理"
+    return "拒绝：提交没有注明来自哪个页面（缺少 Origin 和 Referer），为防其他网站冒用，未处理；请从本机的填报页面提交"
+
+
 class SameOrigin:
-    """Refuse a POST sent by another site's page (a form on any web page can post to 127.0.0.1)."""
+    """Refuse a state-changing request sent by another site's page (a form on any web page can post to
+    127.0.0.1): see `cross_site`. GET and HEAD change nothing and are always answered."""
+
+    SAFE = {"GET", "HEAD", "OPTIONS"}
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and scope["method"] == "POST":
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            origin = headers.get("origin")
-            if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host", ""):
-                response = JSONResponse({"error": "拒绝来自其他网站的提交"}, status_code=403)
+        if scope["type"] == "http" and scope["method"] not in self.SAFE:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            problem = cross_site(headers)
+            if problem:
+                if scope["path"].startswith("/api/"):
+                    response: Response = JSONResponse({"error": problem}, status_code=403)
+                else:
+                    response = PlainTextResponse(problem, status_code=403)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -10,7 +10,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Mapping
 
-from ..model.forms import ACTIVE_BLOCKS, APPLICATION_ROWS, OVERVIEW_ASPECTS, REVIEW_GROUPS
+from ..model.forms import ACTIVE_BLOCKS, APPLICATION_ROWS, FORMATS, KEY_LABELS, OVERVIEW_ASPECTS, REVIEW_GROUPS
+from ..model.labels import place
 from ..model.scaffold import scaffold
 from ..model.source import SourceError, load_text
 from ..packs import PACK_NAME
@@ -32,6 +33,8 @@ from .yamledit import (
 )
 
 OVERVIEW_SHAPE = "_overview"  # hidden field: "single" (one text) or "aspects" (the five official aspects)
+BASE = "_base"  # hidden field: the SHA-256 of the file as the page read it (a save is refused if the file changed)
+SHAPES = ("single", "aspects")
 CONTACT_KEYS = ("phone", "address", "email", "website")
 FEE_KEYS = ("sent", "amount_sent", "collected")
 _KIND = re.compile(r"^(government|department)$")
@@ -86,6 +89,54 @@ def field_keys(fmt: str, shape: str) -> list[str]:
     if fmt == "2021":
         keys += [f"fee_notices.{k}" for k in FEE_KEYS]
     return keys + list(active_keys(fmt)) + list(row_keys(fmt))
+
+
+def cell_label(key: str, fmt: str) -> str:
+    """Part · row · column of a field, for screen readers, tooltips and messages."""
+    part, row, column = place(parse_key(key), fmt)
+    return " · ".join(p for p in (row, column) if p) or KEY_LABELS.get(key, key) or (part or "")
+
+
+# --- what a post must carry -----------------------------------------------------------------------------------
+class FormError(ValueError):
+    """A post the form refuses (400); the message is Chinese and no file is written."""
+
+
+_HIDDEN = {"format": "报告格式（隐藏字段 format）", OVERVIEW_SHAPE: "总体情况的写法（隐藏字段 _overview）", BASE: "文件版本（隐藏字段 _base）"}
+
+
+def _names(keys: list[str], fmt: str, labelled: bool = True) -> str:
+    """The first few fields of a list, by their labels (or as posted), for a message."""
+    shown = []
+    for key in keys[:5]:
+        name = _HIDDEN.get(key) or (cell_label(key, fmt) if labelled else key)
+        shown.append(f"“{name if len(name) <= 60 else name[:59] + '…'}”")
+    return "、".join(shown) + (f"等{len(keys)}个" if len(keys) > 5 else "")
+
+
+def check_post(fields: Mapping[str, str], original: Any, need_base: bool) -> None:
+    """A report post carries the whole report: every field the form shows for this file (the hidden ones
+    included, `_base` when saving), and nothing else. A missing field would be written as blank — so the post is
+    refused instead (FormError), and the file is left as it is. `original` is the file's data (the totals it gives
+    are fields of the form too)."""
+    fmt, shape = fields.get("format"), fields.get(OVERVIEW_SHAPE)
+    if fmt is not None and fmt not in FORMATS:
+        raise FormError("报告格式（隐藏字段 format）应为 2021 或 2019；文件未改动")
+    if shape is not None and shape not in SHAPES:
+        raise FormError("总体情况的写法（隐藏字段 _overview）应为 single 或 aspects；文件未改动")
+    fmt = fmt or "2021"
+    required = ["format", OVERVIEW_SHAPE, *([BASE] if need_base else []), *field_keys(fmt, shape or "single")]
+    required += list(given_totals(original, fmt)) if isinstance(original, dict) else []
+    missing = [k for k in required if k not in fields]
+    if missing:
+        raise FormError(
+            f"提交的表单不完整：缺少{_names(missing, fmt)}字段。为免清空没有提交的内容，文件未改动；"
+            "请重新打开此报告，填好后再保存"
+        )
+    known = set(required) | set(computed_keys(fmt)) | {BASE}
+    unknown = [k for k in fields if k not in known]
+    if unknown:
+        raise FormError(f"提交中有本表单没有的字段：{_names(unknown, fmt, labelled=False)}；文件未改动，请从报告页面保存")
 
 
 # --- file → form ----------------------------------------------------------------------------------------------
@@ -220,7 +271,10 @@ def to_yaml(fields: Mapping[str, str], original: str | None = None) -> tuple[str
     if header:
         base_lines = base.split("\n")
         base = "\n".join(header + base_lines[len(header_comments(base)) :])
-    return apply(base, values), False
+    try:
+        return apply(base, values), False
+    except (Unsupported, SourceError) as exc:  # every leaf reads back as itself, so this is not expected
+        raise FormError(f"表单的内容无法写成报告文件（{exc}）；文件未改动") from None
 
 
 def yaml_for(fields: Mapping[str, str], original: str | None, draft: bool) -> str:
@@ -230,7 +284,11 @@ def yaml_for(fields: Mapping[str, str], original: str | None, draft: bool) -> st
 
 
 __all__ = [
+    "BASE",
+    "FormError",
     "OVERVIEW_SHAPE",
+    "cell_label",
+    "check_post",
     "computed_keys",
     "field_keys",
     "form_values",

@@ -3,30 +3,40 @@ values through the same loader and rule table as `govreport check`, and new repo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..checks import check
 from ..findings import Finding, has_errors, sort_key
+from ..limits import SAVE_WAIT_SECONDS
 from ..model import load_string
 from ..model.forms import APPLICATION_ROWS, PART_GENERAL, PARTS, REVIEW_GROUPS
 from ..model.scaffold import scaffold
-from ..model.source import SourceError, decode, load_text
+from ..model.source import SourceError, decode, load_text, read_bounded
 from ..packs import PackError, load_pack
+from ..writers import os_error_zh
 from .form import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, parse_key, to_yaml
 from .yamledit import DRAFT_MARK, MISSING, _get, set_draft
 
 SECTION_OF_PART = {PART_GENERAL: "general", "正文": "general"} | dict(
     zip(PARTS, ("overview", "active", "applications", "reviews", "problems", "other"))
 )
-_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,120}\.ya?ml$")
+_NAME = re.compile(r"[^/\\\x00-\x1f\x7f]{1,120}\.ya?ml")  # used with fullmatch: "a.yaml\n" is not a name
 
 
 class BadName(ValueError):
     """A file name the form refuses; the message is Chinese."""
+
+
+class Busy(Exception):
+    """Another save of the same file did not finish in time."""
 
 
 def digest(text: str) -> str:
@@ -40,7 +50,7 @@ class Folder:
         self.root = Path(root)
 
     def path(self, name: str, must_exist: bool = True) -> Path:
-        if not _NAME.match(name or "") or name.startswith(".") or Path(name).name != name or ".." in name:
+        if not _NAME.fullmatch(name or "") or name.startswith(".") or Path(name).name != name or ".." in name:
             raise BadName("文件名不合法：只能是本目录下的 .yaml 文件名，不能含“/”“..”或以“.”开头")
         path = self.root / name
         root = self.root.resolve()
@@ -63,7 +73,58 @@ class Folder:
         return out
 
     def read(self, name: str) -> str:
-        return decode(self.path(name).read_bytes())
+        """The file's text; a file over MAX_INPUT_BYTES (or not a regular file) is refused before it is read."""
+        path = self.path(name)
+        try:
+            return decode(read_bounded(path))
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise SourceError(f"无法读取文件：{os_error_zh(exc)}") from None
+
+    # --- writing: one save of a file at a time, each one a compare-and-swap on what was read
+    _locks: dict[str, list] = {}  # resolved path → [lock, users]; an entry goes away with its last user
+    _guard = threading.Lock()
+
+    @contextlib.contextmanager
+    def lock(self, path: Path, wait: float = SAVE_WAIT_SECONDS):
+        """Hold the lock of one file (shared by every Folder in this process); Busy after `wait` seconds."""
+        key = str(path.resolve())
+        with self._guard:
+            entry = self._locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            if not entry[0].acquire(timeout=wait):
+                raise Busy(key)
+            try:
+                yield
+            finally:
+                entry[0].release()
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._locks[key]
+
+    def create(self, path: Path, data: bytes) -> bool:
+        """Write a new file whole (temporary file, then a link that fails if the name exists): False, and nothing
+        written, when the file already exists. Call with the file's lock held."""
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+            except OSError:  # a file system without hard links (FAT): the lock keeps this server's writes apart
+                if path.exists():
+                    return False
+                os.replace(tmp, path)
+            return True
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
 
 @dataclass
@@ -89,10 +150,12 @@ def entry(folder: Folder, name: str) -> Entry:
     except OSError as exc:
         item.status, item.errors, item.first = "unreadable", 1, f"无法读取：{exc.strerror}"
         return item
-    from ..pipeline import check_file
-
-    checked = check_file(folder.path(name), display=name)
-    loaded, findings = checked.loaded, checked.findings
+    try:
+        loaded, findings = _check(text, name, folder.path(name))  # the text read above: one read, one parse
+    except Exception as exc:  # noqa: BLE001 - one file must never break the list of all the others
+        item.status, item.errors = "unreadable", 1
+        item.first = f"无法核对此文件（程序内部错误：{type(exc).__name__}），请用 govreport check 查看并报告此问题"
+        return item
     item.draft = DRAFT_MARK in text
     if loaded.source is None:
         item.status = "unreadable"

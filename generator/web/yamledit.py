@@ -14,7 +14,10 @@ from typing import Any
 
 import yaml
 
+from ..limits import MAX_CELL_DIGITS
 from ..model.source import SourceError, load_text
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 DRAFT_MARK = "# 【草稿】"
 DRAFT_LINE = DRAFT_MARK + "本文件尚有错误，未通过核对（由网页表单保存为草稿；改正后再保存即去掉本行）"
@@ -39,9 +42,10 @@ class Unsupported(Exception):
 
 
 # --- tokens ---------------------------------------------------------------------------------------------------
-_INT = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT = re.compile(r"[+-]?[0-9]+")  # ASCII digits only (used with fullmatch): "٣" or "²" is text, not a number
+_DECIMAL = re.compile(r"([+-]?)([0-9]+)\.([0-9]+)")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _PRINTABLE = re.compile(r"^[^\x00-\x08\x0b-\x1f\x7f\u2028\u2029\ufeff]*$")
 
 
@@ -57,14 +61,24 @@ def string_leaf(text: str, optional: bool = False) -> Leaf:
 
 def number_leaf(text: str) -> Leaf:
     """A number cell as typed: whole numbers and decimals as numbers, a blank as null, anything else as text
-    (so the model's message names what was typed)."""
+    (so the model's message names what was typed). Full-width digits (“１２”) and leading zeros (“08”) are read as
+    the plain number; a run of more than MAX_CELL_DIGITS digits is kept as the text typed."""
     text = text.strip()
     if text == "":
         return Leaf("null", None)
-    if _INT.match(text):
-        return Leaf(text, int(text, 10), default=int(text, 10) == 0)
-    if _DECIMAL.match(text):
-        return Leaf(text, Decimal(text))
+    plain = text.translate(_FULL_WIDTH_DIGITS)
+    if _INT.fullmatch(plain):
+        digits = plain.lstrip("+-").lstrip("0") or "0"
+        if len(digits) <= MAX_CELL_DIGITS:
+            number = -int(digits) if plain.startswith("-") else int(digits)
+            return Leaf(str(number), number, default=number == 0)
+    decimal = _DECIMAL.fullmatch(plain)
+    if decimal:
+        sign, whole, fraction = decimal.groups()
+        whole = whole.lstrip("0") or "0"
+        if len(whole) + len(fraction) <= MAX_CELL_DIGITS:
+            token = f"{'-' if sign == '-' else ''}{whole}.{fraction}"
+            return Leaf(token, Decimal(token))
     return string_leaf(text)
 
 
@@ -72,7 +86,7 @@ def date_leaf(text: str) -> Leaf:
     import datetime as dt
 
     text = text.strip()
-    if _DATE.match(text):
+    if _DATE.fullmatch(text):
         try:
             return Leaf(text, dt.date.fromisoformat(text))
         except ValueError:
@@ -151,6 +165,17 @@ def _get(data: Any, path: tuple) -> Any:
 
 
 # --- emitting -------------------------------------------------------------------------------------------------
+def _literal_reads_back(marker: str, body: list[str], value: str) -> bool:
+    """Whether `value` written as a `|` block reads back as itself (a line of only blanks, a first line that is
+    blank before an indented one, or a character YAML takes for a line break would not): else it is quoted."""
+    probe = "k: " + marker + "\n" + "\n".join("  " + line if line.strip() else "" for line in body) + "\n"
+    try:
+        got = yaml.load(probe, Loader=_LOADER)
+    except yaml.YAMLError:
+        return False
+    return isinstance(got, dict) and isinstance(got.get("k"), str) and got["k"].rstrip() == value
+
+
 def flow(node: Any) -> str:
     if isinstance(node, Leaf):
         return node.token
@@ -165,14 +190,16 @@ def block(node: Any, indent: int) -> tuple[str, list[str]]:
         if node.text and node.value and _PRINTABLE.match(node.value):
             body = node.value.split("\n")
             marker = "|" + ("2" if body[0][:1].isspace() else "")
-            pad = " " * (indent + 2)
-            return marker, [pad + line if line.strip() else "" for line in body]
+            if _literal_reads_back(marker, body, node.value):
+                pad = " " * (indent + 2)
+                return marker, [pad + line if line.strip() else "" for line in body]
         return node.token, []
     if isinstance(node, FlowMap) or isinstance(node, list):
         return flow(node), []
     lines: list[str] = []
     for key, child in node.items():
-        lines.extend(_key_lines(key, child, indent + 2))
+        if child is not REMOVE:  # a key to take out is simply not written
+            lines.extend(_key_lines(key, child, indent + 2))
     return "", lines
 
 

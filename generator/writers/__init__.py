@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -95,7 +96,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        try:  # an existing file keeps its permissions (a shared folder's group write, say)
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            mode = 0o644
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
