@@ -26,6 +26,19 @@ if ((${#missing[@]})); then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# LibreOffice (and anything else on this machine) asks fontconfig for the faces a DOCX names: 仿宋_GB2312, 楷体_GB2312,
+# 黑体, 方正小标宋简体. Map them to the open Fandol faces (and add Fandol's folder in TeX Live's tree, which fontconfig
+# does not scan by itself), so that the reports show 仿宋, 楷体, 黑体 and 宋体 shapes instead of one sans face.
+FONTS_CONF_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/fontconfig/conf.d"
+FONTS_CONF="$FONTS_CONF_DIR/65-govreport-official-faces.conf"
+if ! cmp -s generator/writers/official-faces.conf "$FONTS_CONF"; then
+  echo "==> fontconfig: official faces -> Fandol ($FONTS_CONF)"
+  mkdir -p "$FONTS_CONF_DIR"
+  cp generator/writers/official-faces.conf "$FONTS_CONF.tmp"
+  mv "$FONTS_CONF.tmp" "$FONTS_CONF"
+  fc-cache >/dev/null 2>&1 || true
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "==> python3 -m venv .venv"
   python3 -m venv .venv
