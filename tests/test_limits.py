@@ -262,3 +262,18 @@ def test_random_edits_of_a_real_input_never_crash_the_reader(edits) -> None:
     for start, length, insert in edits:
         text = text[:start] + insert + text[start + length :]
     _assert_quiet(text)
+
+
+def test_the_whole_narrative_is_bounded() -> None:
+    import yaml
+
+    from generator.limits import MAX_NARRATIVE_CHARS
+
+    part = "\n\n".join(["问" * (MAX_PARAGRAPH_CHARS - 10)] * 8)  # under the part's bound
+    assert len(part) < MAX_PART_CHARS and 3 * len(part) > MAX_NARRATIVE_CHARS
+    data = yaml.safe_load(WANGGUANJI)
+    data["text"].update(preface=part, problems=part, other=part)
+    errors = [f for f in _findings(yaml.safe_dump(data, allow_unicode=True)) if f.is_error]
+    assert len(errors) == 1 and "正文各部分合计" in errors[0].message and errors[0].line, errors
+    data["text"].update(preface="前言。")
+    assert not [f for f in _findings(yaml.safe_dump(data, allow_unicode=True)) if f.rule == "INPUT"]

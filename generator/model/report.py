@@ -19,10 +19,18 @@ from pydantic import (
     Field,
     StrictInt,
     Tag,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from ..limits import MAX_AMOUNT, MAX_COUNT, MAX_FIELD_CHARS, MAX_PARAGRAPH_CHARS, MAX_PART_CHARS
+from ..limits import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    MAX_FIELD_CHARS,
+    MAX_NARRATIVE_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_PART_CHARS,
+)
 from .forms import APPLICANT_COLUMNS, OVERVIEW_ASPECTS, REVIEW_OUTCOMES
 
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
@@ -190,6 +198,20 @@ class Narrative(Strict):
     problems: NarrativeText
     other: NarrativeText
     sections: dict[str, OptionalNarrative] | None = None  # a template pack's extra sections, by id (docs/packs.md)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> "Narrative":
+        """All the narrative together is bounded too: the PDF takes time in proportion to it."""
+        parts = [self.preface or "", self.problems, self.other, *(self.sections or {}).values()]
+        parts += [self.overview] if isinstance(self.overview, str) else list(self.overview.model_dump().values())
+        count = sum(len(part) for part in parts)
+        if count > MAX_NARRATIVE_CHARS:
+            raise PydanticCustomError(
+                "narrative_too_long",
+                "正文各部分合计{count}个字，上限为{limit}个字：年度报告的正文通常不到两万字",
+                {"count": f"{count:,}", "limit": f"{MAX_NARRATIVE_CHARS:,}"},
+            )
+        return self
 
 
 class FeeNotices(Strict):

@@ -13,6 +13,8 @@ cannot fit before moving it on. The patches here remember what they have done al
 - `table_cells`: a cell like one laid out before on the page's same table (same text, attributes, width, borders)
   is a copy of it, moved into place; a label cell is laid out once per process, for the first page with its table
   (same stylesheet, same labels), and later pages take a copy with their own styles; see `_install_cells`.
+- `long_texts`: a long paragraph is laid out in time proportional to its length, not to its length squared: WeasyPrint
+  encodes the whole text again for every line to find where the line starts; see `_install_long_texts`.
 
 None of them changes a byte of the PDF: the tests render reports with and without them and compare, random ones
 included. One more changes bytes but not content:
@@ -27,6 +29,7 @@ WeasyPrint runs as shipped, slower but the same. `disabled()` turns off all but 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import inspect
 import re
@@ -39,7 +42,8 @@ from contextlib import contextmanager
 _ENABLED = True
 _INSTALLED: list[str] = []
 _LOCK = threading.Lock()  # the web form may render in several threads; the memories shared between pages use it
-STATS = {"tables_skipped": 0, "cells_copied": 0, "labels_reused": 0}  # what the speed-ups saved in this process (the tests read it)
+# What the speed-ups did in this process (the tests read it).
+STATS = {"tables_skipped": 0, "cells_copied": 0, "labels_reused": 0, "long_texts": 0}
 
 
 @contextmanager
@@ -491,6 +495,224 @@ def _differs(before, after) -> bool:
         return True
 
 
+# --- long paragraphs --------------------------------------------------------------------------------------------------
+
+# A text at least this long (in characters) has its line offsets remembered; shorter ones take WeasyPrint's own path,
+# where encoding the whole text again for each line costs nothing worth saving. The tests set it to 0.
+LONG_TEXT = 1_000
+
+# What WeasyPrint 70's functions that `long_texts` re-states look like, to the byte (sha1 of their source).
+_LONG_TEXT_SOURCES = {
+    "skip_first_whitespace": "f479d5e0de5dd64b0dcf115876236951f58d14dd",
+    "split_inline_level": "404f5ca4a1eb01a3fed612e3c36135da1de42f31",
+    "split_text_box": "71b41e63bc9df0b8e3e8a01793d94fd70f1b5abc",
+}
+_SHIPPED: dict = {}  # WeasyPrint's own three, by name, once `long_texts` is installed (the tests compare with them)
+
+
+class _Offsets:
+    """Byte offsets in one text's UTF-8 and the characters they start at, remembered as the text is laid out.
+
+    WeasyPrint keeps its place in a text box as a byte offset into the UTF-8 of the whole text, and for each line it
+    encodes the whole text again (and decodes what is left) to find it: time grows with the square of a paragraph's
+    length. Here each offset is found from the nearest one found before it (the previous line's), by encoding only
+    the characters in between, so a paragraph costs time in proportion to its length.
+    """
+
+    __slots__ = ("text", "size", "bytes", "chars")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.size = len(text.encode())  # raises UnicodeEncodeError (a lone surrogate) as WeasyPrint would
+        self.bytes, self.chars = [0, self.size], [0, len(text)]
+
+    def char(self, offset) -> int | None:
+        """The index of the character that starts at byte `offset` (the text's length at its end), or None where no
+        character starts there (or `offset` is not a byte offset in the text)."""
+        if type(offset) is not int or not 0 <= offset <= self.size:
+            return None
+        at = bisect.bisect_right(self.bytes, offset) - 1
+        byte, char = self.bytes[at], self.chars[at]
+        if byte == offset:
+            return char
+        ahead = offset - byte  # at most this many characters (each is one byte or more)
+        try:
+            char += len(self.text[char:char + ahead].encode()[:ahead].decode())
+        except UnicodeDecodeError:  # `offset` falls inside a character
+            return None
+        self.bytes.insert(at + 1, offset)
+        self.chars.insert(at + 1, char)
+        return char
+
+
+_OFFSETS = threading.local()  # per thread: each thread's last long texts, each an _Offsets
+
+
+def _offsets(text) -> _Offsets | None:
+    """The remembered offsets of a long text (kept for the last 8 long texts laid out in this thread), or None for a
+    short one, or when the speed-ups are off."""
+    if not _ENABLED or type(text) is not str or len(text) < LONG_TEXT:
+        return None
+    texts = getattr(_OFFSETS, "texts", None)
+    if texts is None:
+        texts = _OFFSETS.texts = OrderedDict()
+    entry = texts.get(id(text))
+    if entry is not None and entry.text is text:  # it holds the text, so no other text can have its id meanwhile
+        texts.move_to_end(id(text))
+        return entry
+    try:
+        entry = _Offsets(text)
+    except UnicodeError:
+        return None
+    texts[id(text)] = entry
+    while len(texts) > 8:
+        texts.popitem(last=False)
+    STATS["long_texts"] += 1
+    return entry
+
+
+def _install_long_texts() -> None:
+    """Lay out a long paragraph line by line in time proportional to its length, not to its length squared.
+
+    WeasyPrint 70 lays out the text of a paragraph (one text box) line after line, keeping its place as a byte offset
+    into the UTF-8 of the whole text. Three of its functions turn that offset back into text by encoding the whole text
+    and decoding the rest (or the start) for every line: `split_text_box` (the rest of the text, to fit the next line),
+    `skip_first_whitespace` (twice a line) and `split_inline_level` (the last letter before the break). For a
+    paragraph of 50,000 characters that is 2,000 lines each encoding 150 KB several times, and it grows with the
+    square of the length. These re-statements of the three find the character at an offset with `_Offsets` and hand
+    WeasyPrint's `split_first_line` the very same text as before: every line, and every byte of the PDF, is the same.
+    (That text is still the rest of the paragraph, a copy made in C for each line: 0.05 s of the 9 s that one paragraph
+    of 200,000 characters takes.) Texts shorter than LONG_TEXT characters, and anything else, go to WeasyPrint's own
+    functions; so does a text box with a ::first-line style, or any offset that does not start a character.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+
+    for name, digest in _LONG_TEXT_SOURCES.items():
+        function = getattr(inline, name, None)
+        try:
+            source = inspect.getsource(function)
+        except (OSError, TypeError):
+            return
+        if hashlib.sha1(source.encode()).hexdigest() != digest:
+            return
+    text_box = boxes.TextBox
+    _SHIPPED.update((name, getattr(inline, name)) for name in _LONG_TEXT_SOURCES)
+    skip_first_whitespace = inline.skip_first_whitespace
+    split_inline_level = inline.split_inline_level
+    split_text_box = inline.split_text_box
+
+    def skip_first_whitespace_(box, skip_stack):
+        offsets = _offsets(box.text) if isinstance(box, text_box) else None
+        if offsets is None or skip_stack is not None and len(skip_stack) != 1:
+            return skip_first_whitespace(box, skip_stack)
+        (index, next_skip_stack), = skip_stack.items() if skip_stack is not None else ((0, None),)
+        start = offsets.char(index)
+        if next_skip_stack is not None or start is None:
+            return skip_first_whitespace(box, skip_stack)
+        # As WeasyPrint: the end of the text is 'continue'; with collapsing white space, skip the spaces (b' ') there.
+        if index == offsets.size:
+            return "continue"
+        if box.style["white_space"] in ("normal", "nowrap", "pre-line"):
+            text, end = offsets.text, start
+            while end < len(text) and text[end] == " ":
+                end += 1
+            index += end - start  # a space is one byte
+        return {index: None} if index else None
+
+    def split_text_box_(context, box, available_width, skip, is_line_start=True):
+        offsets = _offsets(box.text) if isinstance(box, text_box) else None
+        start = offsets.char(skip) if offsets is not None else None
+        if start is None:
+            return split_text_box(context, box, available_width, skip, is_line_start)
+        # WeasyPrint 70's split_text_box, but for where the rest of the text and the text between lines come from.
+        font_size = box.style["font_size"]
+        text = offsets.text[start:]  # = box.text.encode()[skip:].decode()
+        if font_size == 0 or not text:
+            return None, None, False
+        layout, length, resume_index, width, height, baseline = inline.split_first_line(
+            text, box.style, context, available_width, box.justification_spacing, is_line_start=is_line_start)
+        assert resume_index != 0
+
+        if length > 0:
+            box = box.copy_with_text(layout.text)
+            box.width = width
+            box.pango_layout = layout
+            box.height = height
+            line_height, _ = inline.strut(box.style)
+            half_leading = (line_height - height) / 2
+            box.margin_top = half_leading
+            box.margin_bottom = half_leading
+            box.baseline = baseline
+            box.baseline += box.margin_top
+        else:
+            box = None
+
+        if resume_index is None:
+            preserved_line_break = False
+        else:
+            end, resume = offsets.char(skip + length), offsets.char(skip + resume_index)
+            if end is None or resume is None or length < 0 or resume_index < 0:
+                between = text.encode()[length:resume_index].decode()  # as WeasyPrint, whatever it gives
+            else:
+                between = offsets.text[end:resume]
+            preserved_line_break = (length != resume_index) and between.strip(" ")
+            if preserved_line_break:
+                line_breaks = ("\n", "\t", "\f", "\u0085", "\u2028", "\u2029")
+                assert between in line_breaks, (
+                    "Got %r between two lines. Expected nothing or a preserved line break" % (between,))
+            resume_index += skip
+
+        return box, resume_index, preserved_line_break
+
+    def split_inline_level_(context, box, position_x, max_x, bottom_space, skip_stack, containing_block,
+                            absolute_boxes, fixed_boxes, line_placeholders, waiting_floats, line_children,
+                            first_letter_style, first_line_style):
+        if (type(box) is not text_box or first_line_style or skip_stack is not None and len(skip_stack) != 1
+                or _offsets(box.text) is None):
+            return split_inline_level(
+                context, box, position_x, max_x, bottom_space, skip_stack, containing_block, absolute_boxes,
+                fixed_boxes, line_placeholders, waiting_floats, line_children, first_letter_style, first_line_style)
+        # WeasyPrint 70's split_inline_level for a text box (without ::first-line), but for the last letter.
+        inline.resolve_percentages(box, containing_block)
+        float_widths = {"left": 0, "right": 0}
+        box.position_x = position_x
+        if skip_stack is None:
+            skip = 0
+        else:
+            (skip, skip_stack), = skip_stack.items()
+            skip = skip or 0
+            assert skip_stack is None
+
+        is_line_start = len(line_children) == 0
+        new_box, skip, preserved_line_break = inline.split_text_box(
+            context, box, max_x - position_x, skip, is_line_start=is_line_start)
+
+        if skip is None:
+            resume_at = None
+        else:
+            resume_at = {skip: None}
+        if box.text:
+            first_letter = box.text[0]
+            if skip is None:
+                last_letter = box.text[-1]
+            else:
+                offsets = _offsets(box.text)
+                end = offsets.char(skip) if offsets is not None else None
+                if end is None:
+                    last_letter = box.text.encode()[:skip].decode()[-1]
+                else:
+                    last_letter = box.text[max(end - 1, 0):end][-1]  # IndexError at 0, as WeasyPrint
+        else:
+            first_letter = last_letter = None
+        return new_box, resume_at, preserved_line_break, first_letter, last_letter, float_widths
+
+    inline.skip_first_whitespace = skip_first_whitespace_
+    inline.split_text_box = split_text_box_
+    inline.split_inline_level = split_inline_level_
+    _INSTALLED.append("long_texts")
+
+
 # --- compression ------------------------------------------------------------------------------------------------------
 
 COMPRESSION_LEVEL = 6
@@ -522,4 +744,5 @@ def install() -> None:
     _install_fonts()
     _install_tables()
     _install_cells()
+    _install_long_texts()
     _install_compression()
