@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,31 @@ def test_scaffold_lists_every_placeholder(fmt):
     comment = "".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
     for name in placeholders(fmt):
         assert name in comment, name
+
+
+@pytest.mark.parametrize("tag", ['{{ "x" * 10**9 }}', "{{ 10 ** 5000 }}", "{{ 1" + "0" * 4400 + " }}",
+                                 "{% for i in range(10**9) %}x{% endfor %}", '{{ "%0999999999d" % 1 }}',
+                                 "{{ 办结 ~ 办结 * 999999999 }}", "{{ lipsum(10**9) }}"])
+def test_huge_expressions_are_refused_fast(tag):
+    """The narrative is refused before anything is computed: no time, no memory, a located Chinese problem."""
+    text = _with_problems_text(f"测试{tag}结束。")
+    started = time.monotonic()
+    loaded = load_string(text, file="luzhou.yaml")
+    errors = [f for f in check(loaded) if f.is_error]
+    assert time.monotonic() - started < 5
+    assert errors and {f.rule for f in errors} == {"TEXT-PLACEHOLDER"}
+    assert errors[0].line == _line_of(text, "测试") and ("已拒绝" in errors[0].message or "不能写模板语句" in errors[0].message)
+
+
+def test_narrative_sandbox_has_the_pack_limits():
+    """Second and third lines of defence: even what passed the name check renders in the limited sandbox."""
+    from generator.document import placeholders as narrative
+    from generator.packs import LimitedSandbox
+
+    assert isinstance(narrative._ENV, LimitedSandbox)
+    assert fill("{{ 办结 }}件{{ 办结", {"办结": "1"})[1][0].message.startswith("占位符写法有误（如缺少“}}”）：模板语法错误")
+    template = narrative._ENV.from_string("{{ a }}")
+    big = "长" * 6_000_000
+    filled, problems = fill("{{ 甲 }}{{ 甲 }}", {"甲": big})
+    assert filled == "{{ 甲 }}{{ 甲 }}" and "超过" in problems[0].message  # 12 M characters of output: refused
+    assert template.render(a="x") == "x"

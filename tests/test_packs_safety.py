@@ -105,7 +105,7 @@ def test_loader_refuses_symlink_added_after_loading(tmp_path):
     (folder / "extra.html").symlink_to(secret)
     from jinja2.exceptions import SecurityError
 
-    with pytest.raises(SecurityError):
+    with pytest.raises(SecurityError, match="指向模板包目录之外"):
         pack.env.get_template("extra.html")
 
 
@@ -117,16 +117,22 @@ def test_sandbox_refuses_escapes_and_writes_nothing(runner, tmp_path):
         report_html='{% extends "base/report.html" %}{% block header %}{{ doc.__class__.__mro__ }}{% endblock %}\n',
     )
     checked, rendered, written = check_and_render(runner, tmp_path, input_with("escape"), "--templates", str(tmp_path / "packs"))
-    assert rendered.exit_code == 1
-    assert "模板包“escape”的模板" in rendered.output and "Traceback" not in rendered.output
+    assert checked.exit_code == 1 and rendered.exit_code == 1  # check tries the pack out as render would
+    report_html = tmp_path / "packs" / "escape" / "report.html"
+    for output in (checked.output, rendered.output):
+        assert f"{report_html}:1: 模板包“escape”的模板 report.html 有误：沙箱不允许访问" in output, output
+        assert "Traceback" not in output and "unsafe" not in output
     assert written == []
 
 
 def test_wording_sandboxed(runner, tmp_path):
     make_pack(tmp_path / "packs", "wording", "extends: base\nsettings:\n  title: \"{{ agency.__class__.__mro__ }}\"\n")
     checked, rendered, written = check_and_render(runner, tmp_path, input_with("wording"), "--templates", str(tmp_path / "packs"))
-    assert rendered.exit_code == 1
-    assert "设置 title 有误" in rendered.output and "Traceback" not in rendered.output
+    assert checked.exit_code == 1 and rendered.exit_code == 1
+    pack_yaml = tmp_path / "packs" / "wording" / "pack.yaml"
+    for output in (checked.output, rendered.output):
+        assert f"{pack_yaml}:3: 模板包“wording”的设置 title 有误：沙箱不允许访问" in output, output
+        assert "Traceback" not in output and "unsafe" not in output
     assert written == []
 
 

@@ -1,6 +1,8 @@
 """Rules of the template pack an input names: the pack must load, and its required extra sections must be filled.
 
 The pack is the input's `template:`, searched first in the agency's `--templates DIR` (check option `templates`).
+A pack that is not one of the shipped ones is also tried out on the report — its wording and its report.html
+rendered, nothing written — so that `check` finds whatever `render` would (a sandbox limit, a refused attribute).
 """
 
 from __future__ import annotations
@@ -35,14 +37,35 @@ def _line(ctx: CheckContext, *path) -> int | None:
 )
 def pack_loads(ctx: CheckContext) -> Iterator[Finding]:
     try:
-        pack_named(ctx.report.template, ctx.options.get("templates"))
+        pack = pack_named(ctx.report.template, ctx.options.get("templates"))
+        problem = trial_render(pack, ctx.report) if pack.custom else None
     except PackError as exc:
+        problem = str(exc)
+    if problem:
         yield RULES["PACK-UNKNOWN"].finding(
-            f"模板包“{ctx.report.template}”不可用：{exc}",
+            f"模板包“{ctx.report.template}”不可用：{problem}",
             file=ctx.file,
             line=_line(ctx, "template"),
             key="template",
         )
+
+
+def trial_render(pack: Pack, report) -> str | None:
+    """What rendering `report` with `pack` would report about the pack (its file and line, in Chinese), or None.
+
+    Builds the document (the pack's wording settings) and renders the HTML page from the pack's templates, as
+    `render` does, keeping nothing. DOCX reads only settings checked when the pack loaded, and PDF reads this page.
+    """
+    from ..document import build
+    from ..writers.html import render_text
+
+    try:
+        render_text(build(report, pack), pack)
+    except PackError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 — not the pack's: a report with errors of its own, reported by their rules
+        return None
+    return None
 
 
 @RULES.rule(

@@ -50,25 +50,74 @@ def list_command(
 def new_command(
     name: str = typer.Argument(..., help="新模板包的名称（字母、数字、下划线、连字符），如 hulunbuir", show_default=False),
     extends: str = typer.Option("base", "--extends", help="继承的模板包，如 base、neimenggu、sichuan"),
-    directory: Path = typer.Option(Path("."), "--dir", help="写到哪个目录下（新建 <目录>/<名称>/）", file_okay=False),
+    directory: Path = typer.Option(Path("."), "--dir", help="写到哪个目录下（新建 <目录>/<名称>/；目录不存在时一并新建）"),
     display_name: str = typer.Option("", "--display-name", help="显示名称，如 呼伦贝尔市"),
 ) -> None:
     """新建模板包：pack.yaml 列出全部可改的设置（注释掉，写着继承来的值），report.html 列出全部可覆盖的块。原样即可使用。"""
     from ..packs import PACK_NAME, PackError, load_pack, roots_for, scaffold_pack
-    from ..writers import write_atomic
 
     if not PACK_NAME.match(name) or name == "base":
         raise typer.BadParameter("只能用字母、数字、下划线和连字符，且不能叫 base", param_hint="NAME")
     target = directory / name
-    if target.exists():
+    if target.exists() or target.is_symlink():
         typer.echo(f"错误：{target} 已存在，未改动", err=True)
         raise typer.Exit(1)
+    problem = _destination_problem(directory)
+    if problem:
+        typer.echo(f"错误：不能在 {directory} 下新建模板包：{problem}；未写入任何文件", err=True)
+        raise typer.Exit(1)
     try:
-        parent = load_pack(extends, roots_for(directory))
+        parent = load_pack(extends, roots_for(directory) if directory.is_dir() else roots_for(None))
     except PackError as exc:
         typer.echo(f"错误：不能继承模板包“{extends}”：{exc}", err=True)
         raise typer.Exit(1)
-    for filename, text in scaffold_pack(name, parent, display_name).items():
-        write_atomic(target / filename, text.encode("utf-8"))
+    try:
+        _write_pack(target, scaffold_pack(name, parent, display_name))
+    except OSError as exc:
+        from ..writers import os_error_zh
+
+        typer.echo(f"错误：不能在 {directory} 下新建模板包 {name}：{os_error_zh(exc)}；未写入任何文件", err=True)
+        raise typer.Exit(1)
     typer.echo(f"已新建模板包：{target}（继承链：{' → '.join([name] + parent.chain)}）")
     typer.echo(f"使用：在输入文件写 template: {name}，并加 --templates {directory}", err=True)
+
+
+def _destination_problem(directory: Path) -> str | None:
+    """Why no pack folder can be made in `directory` (in Chinese), or None. A folder still to be made is judged by
+    the nearest one that exists, tried for real (permission bits do not tell for root or a read-only mount)."""
+    from ..writers import destination_problem
+
+    problem = destination_problem(directory)
+    return problem.replace("输出文件夹", "文件夹") if problem else None
+
+
+def _write_pack(target: Path, files: dict[str, str]) -> None:
+    """The pack's files written into a temporary folder beside `target`, which is then renamed: a pack is made
+    whole or not at all (a full disk or a vanished folder leaves nothing behind)."""
+    import os
+    import shutil
+    import tempfile
+
+    made = []  # folders made on the way, removed again if the pack cannot be written
+    folder = target.parent
+    while not folder.exists():
+        made.append(folder)
+        folder = folder.parent
+    staging = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+        for filename, text in files.items():
+            (staging / filename).write_bytes(text.encode("utf-8"))
+            os.chmod(staging / filename, 0o644)
+        os.chmod(staging, 0o755)
+        os.rename(staging, target)  # refuses to replace a folder that appeared meanwhile
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        for folder in made:  # innermost first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise

@@ -2,7 +2,9 @@
 
 The narrative is untrusted input: only `{{ 名称 }}` with a known name is allowed — no expressions, attributes,
 filters, statements or imports — and what is allowed renders in a sandboxed Jinja environment that refuses
-attribute access and calls as a second line of defence. Problems come back located (text key, line), never raised.
+attribute access and calls as a second line of defence, with the same resource limits as a template pack's
+(packs.LimitedSandbox: no huge strings, numbers or loops, bounded output) as a third. Problems come back located
+(text key, line), never raised.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from jinja2 import StrictUndefined, TemplateError, nodes
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..model.forms import OVERVIEW_ASPECTS, REVIEW_GROUPS
 from ..model.tables import applications_table, reviews_table
+from ..packs import LimitedSandbox, TemplateFailure, describe_error
 from .figures import number, percent
 
 MARKERS = ("{{", "{%", "{#")
@@ -141,7 +143,7 @@ def values(report) -> dict[str, str]:
 
 
 # --- rendering ------------------------------------------------------------------------------------------------
-class _NarrativeEnvironment(SandboxedEnvironment):
+class _NarrativeEnvironment(LimitedSandbox):
     """No attribute is safe and nothing may be called: a narrative can only name a value."""
 
     def is_safe_attribute(self, obj, attr, value) -> bool:  # noqa: ARG002
@@ -198,8 +200,10 @@ def fill(text: str, known: dict[str, str]) -> tuple[str, list[Problem]]:
             if not isinstance(node, (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name)):
                 return text, [Problem(getattr(node, "lineno", 1) or 1, "正文里只能写 {{ 名称 }} 形式的占位符")]
         return _ENV.from_string(template).render(known), []
+    except TemplateFailure as failure:  # a sandbox limit or refusal while filling in
+        return text, [Problem(failure.lineno or 1, f"占位符无法填入：{failure.detail}")]
     except TemplateError as exc:
-        return text, [Problem(getattr(exc, "lineno", None) or 1, f"占位符写法有误（如缺少“}}}}”）：{exc.message or exc}")]
+        return text, [Problem(getattr(exc, "lineno", None) or 1, f"占位符写法有误（如缺少“}}}}”）：{describe_error(exc)}")]
 
 
 # --- the narrative texts of a report --------------------------------------------------------------------------
