@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -41,27 +42,39 @@ def _outputs(result: dict) -> list[str]:
     return [f"{result['unit']}.{fmt}" for fmt in result.get("outputs", {})]
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel and WPS may run as a formula (OWASP)
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV cell that Excel, WPS or LibreOffice will never run as a formula (OWASP “CSV injection”):
+    text starting with = + - @, a tab or a carriage return gets a leading apostrophe, which the spreadsheet shows as
+    text. Numbers stay numbers (an int, or text that is just a number such as -3)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def summary_csv(results: list[dict]) -> bytes:
     buffer = io.StringIO()
     table = csv.writer(buffer, lineterminator="\r\n")
     table.writerow(SUMMARY_COLUMNS)
     for result in results:
         errors, warnings = _counts(result)
-        table.writerow(
-            [
-                result["unit"],
-                result.get("agency", ""),
-                result.get("year", ""),
-                result.get("format", ""),
-                STATUS_ZH[result["status"]],
-                result["status"],
-                errors,
-                warnings,
-                " ".join(_outputs(result)),
-                result["display"],
-                format_findings(result["display"], findings_of(result)),
-            ]
-        )
+        row = [
+            result["unit"],
+            result.get("agency", ""),
+            result.get("year", ""),
+            result.get("format", ""),
+            STATUS_ZH[result["status"]],
+            result["status"],
+            errors,
+            warnings,
+            " ".join(_outputs(result)),
+            result["display"],
+            format_findings(result["display"], findings_of(result)),
+        ]
+        table.writerow([csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 

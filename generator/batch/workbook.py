@@ -9,6 +9,7 @@ password), so the workbook works the same in Excel, WPS and LibreOffice.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Severity
+from ..limits import MAX_AMOUNT, MAX_COUNT
 from ..model.forms import (
     ACTIVE_BLOCKS,
     APPLICATION_ROWS,
@@ -287,6 +289,21 @@ def _validations(ws):
     }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel, WPS and LibreOffice may take as a formula (OWASP)
+
+
+def put_text(cell, value: Any) -> None:
+    """Write a value; text always as text, never as a formula, whatever it starts with. openpyxl would store text
+    beginning with = as a formula, which Excel and WPS then run (=HYPERLINK(…), =WEBSERVICE(…)). Text that starts
+    like a formula also gets Excel's “quote prefix”, so it stays text when the cell is edited — shown and read back
+    exactly as written, without an added apostrophe."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+
+
 def _write_sheet(ws, layout: Layout, agency: str, year: int, kind: str) -> None:
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill, Protection
@@ -316,7 +333,7 @@ def _write_sheet(ws, layout: Layout, agency: str, year: int, kind: str) -> None:
         if item.height:
             ws.row_dimensions[item.row].height = item.height
         if item.style == "input":
-            cell.value = values.get(item.key, item.value)
+            put_text(cell, values.get(item.key, item.value))
             cell.protection = unlocked
             if item.kind in checks:
                 checks[item.kind].add(item.coord)
@@ -329,7 +346,7 @@ def _write_sheet(ws, layout: Layout, agency: str, year: int, kind: str) -> None:
             elif item.kind in ("text", "line"):
                 cell.number_format = "@"
         elif item.style not in ("total", "check"):
-            cell.value = item.value
+            put_text(cell, item.value)
     for key, item in layout.totals.items():
         ws[item.coord] = _total_formula(layout, key)
         ws[item.coord].number_format = "0"
@@ -372,6 +389,33 @@ def _total_formula(layout: Layout, key: str) -> str:
     return f"=SUM({first}:{last})"
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def unit_names(text: str, source: str) -> tuple[list[str], list[str]]:
+    """The unit list (`--units`): one name a line, blank lines skipped, repeats kept once; and the problems, each
+    located as `file:line`. A name must fit a cell of the 报告机关 field and hold no invisible control character (a
+    worksheet cannot store one)."""
+    from ..limits import MAX_FIELD_CHARS
+
+    names: dict[str, None] = {}
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        name = line.strip()
+        if not name:
+            continue
+        control = _CONTROL.search(name)
+        if control:
+            problems.append(f"{source}:{number}: 单位名称中有看不见的控制字符（U+{ord(control.group()):04X}），"
+                            "多半是从别的软件复制来的，请删去")
+        elif len(name) > MAX_FIELD_CHARS:
+            problems.append(f"{source}:{number}: 单位名称过长（{len(name)} 个字符），上限为 {MAX_FIELD_CHARS}："
+                            "每行应只写一个单位名称")
+        else:
+            names[name] = None
+    return list(names), problems
+
+
 def sheet_title(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\) for a unit name."""
     base = _SHEET_NAME_BAD.sub("_", name).strip("'") or "单位"
@@ -395,7 +439,7 @@ def write_template(path: Path, units: list[str], year: int, fmt: str | None = No
     wb = Workbook()
     index = wb.active
     index.title = INDEX_SHEET
-    index.append([f"{year}年政府信息公开工作年度报告 · 数据采集表（{_NOTICES[fmt]}格式）"])
+    put_text(index["A1"], f"{year}年政府信息公开工作年度报告 · 数据采集表（{_NOTICES[fmt]}格式）")
     index["A1"].font = Font(bold=True, size=14)
     guide = [
         "1. 每个单位填写自己的工作表：白色格填写，灰色格（总计、勾稽关系）自动计算，不要改动。",
@@ -407,11 +451,11 @@ def write_template(path: Path, units: list[str], year: int, fmt: str | None = No
         "7. 汇总：govreport import 本文件.xlsx -o 目录（每个已填写的工作表导出一个 YAML），"
         "或 govreport batch 本文件.xlsx -o 输出目录（直接核对并生成报告）。",
     ]
-    for line in guide:
-        index.append([line])
-    index.append([])
-    index.append(["序号", "单位", "工作表"])
-    header_row = index.max_row
+    for number, line in enumerate(guide, 2):
+        put_text(index.cell(number, 1), line)
+    header_row = len(guide) + 3
+    for col, label in enumerate(("序号", "单位", "工作表"), 1):
+        put_text(index.cell(header_row, col), label)
     for col in "ABC":
         index[f"{col}{header_row}"].font = Font(bold=True)
     index.column_dimensions["A"].width = 8
@@ -424,7 +468,8 @@ def write_template(path: Path, units: list[str], year: int, fmt: str | None = No
     for number, unit in enumerate(units, 1):
         title = sheet_title(unit, taken)
         names.append(title)
-        index.append([number, unit, title])
+        for col, value in enumerate((number, unit, title), 1):
+            put_text(index.cell(header_row + number, col), value)
         _write_sheet(wb.create_sheet(title), layout, unit, year, kind)
     if not units:
         title = sheet_title(BLANK_SHEET, taken)
@@ -470,30 +515,81 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_PLAIN_NUMBER = re.compile(r"([+-]?\d+)(?:\.(\d+))?")  # a number typed as text ('5, 1,234, 2.75)
+MONEY_PLACES = 6  # the template shows amounts with up to six decimals ("0.######"); more would be published unseen
+
+
+class CellProblem(Exception):
+    """A cell's value cannot be read as what its place asks for; the message is Chinese (reported at the cell)."""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, float) else str(value)
+    return text if len(text) <= 24 else f"{text[:24]}…（共{len(text)}个字符）"
+
+
+def _bounded(value: Any, kind: str, typed: Any) -> Any:
+    """Counts within ±MAX_COUNT, amounts within MAX_AMOUNT and six decimals; `typed` is what the cell showed."""
+    if kind == "money":
+        if value > MAX_AMOUNT:
+            raise CellProblem(f"金额过大（{_shown(typed)}）：上限为 {MAX_AMOUNT:,}，请检查是否多打了数字")
+        if isinstance(value, Decimal) and value.as_tuple().exponent < -MONEY_PLACES:
+            raise CellProblem(f"小数位数过多（{_shown(typed)}）：金额最多保留 {MONEY_PLACES} 位小数（采集表也只显示 "
+                              f"{MONEY_PLACES} 位，多出的位数看不见却会写进报告）")
+        return value
+    if abs(value) > MAX_COUNT:
+        if kind == "signed" and value < 0:
+            raise CellProblem(f"减少的数目过大（{_shown(typed)}）：最多减少 {MAX_COUNT:,}，请检查是否多打了数字")
+        raise CellProblem(f"数值过大（{_shown(typed)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字")
+    return value
+
+
 def _number(value: Any, kind: str) -> Any:
-    """A cell's value for a number key: whole numbers as int, amounts as Decimal; anything else as typed, so the
-    model's message says what is wrong with it."""
+    """A cell's value for a number key: whole numbers as int, amounts as Decimal, each within its bounds (else
+    CellProblem); anything else (text, a decimal where a count belongs, a date, TRUE) as typed, so the model's
+    message says what is wrong with it. Nothing is rounded: 2.5 in a count cell is an error, not 2 or 3."""
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellProblem(f"不是有效的数字（{value!r}）")
+        if kind != "money" and abs(value) > MAX_COUNT:
+            return _bounded(value, kind, value)  # raises: 1e30 must not become 1000000000000000019884624838656
         if kind != "money" and value.is_integer():
-            return int(value)
-        return Decimal(repr(value))
+            return _bounded(int(value), kind, value)
+        return _bounded(Decimal(repr(value)), kind, value)
+    if isinstance(value, int):
+        return _bounded(value, kind, value)
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if re.fullmatch(r"[+-]?\d+", text):
-            return int(text)
-        if kind == "money":
-            try:
-                return Decimal(text)
-            except InvalidOperation:
-                return value.strip()
-        if re.fullmatch(r"[+-]?\d+\.\d+", text):
-            return Decimal(text)
-        return value.strip()
-    if isinstance(value, (dt.datetime, dt.date)):
+        typed = value.strip()
+        match = _PLAIN_NUMBER.fullmatch(typed.replace(",", ""))
+        if match is None:
+            return typed
+        whole, places = match.group(1), match.group(2)
+        if len(whole) > 30:  # more digits than any count or amount may have: not turned into a number at all
+            return _bounded(Decimal(-(10**31) if whole.startswith("-") else 10**31), kind, typed)
+        if places is None:
+            return _bounded(int(whole), kind, typed)
+        if len(places) > 30:
+            if kind == "money":
+                return _bounded(Decimal("1e-31"), kind, typed)
+            return typed
+        number = Decimal(f"{whole}.{places}")
+        return _bounded(number, kind, typed) if kind == "money" else number
+    if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
         return str(value)
-    return value
+    return value if value is None else str(value)
+
+
+def _cell(ws, coord: str) -> Any:
+    """A cell's value as plain data: an array formula as its text (openpyxl gives an object for it)."""
+    value = ws[coord].value
+    if value is None or isinstance(value, (str, int, float, Decimal, dt.date, dt.time, dt.timedelta)):
+        return value
+    text = getattr(value, "text", None)
+    if isinstance(text, str):
+        return text if text.startswith("=") else "=" + text
+    return str(value)
 
 
 def _paragraphs(value: Any) -> str:
@@ -566,16 +662,52 @@ def _structure(ws, layout: Layout, display: str) -> list[Finding]:
 
 def _filled(ws, layout: Layout) -> bool:
     for key, item in layout.cells.items():
-        value = ws[item.coord].value
+        value = _cell(ws, item.coord)
         if item.kind in ("text", "date") and not _blank(value):
             return True
-        if item.kind in ("count", "signed", "money") and not (value == 0 or _blank(value)):
+        if item.kind in ("count", "signed", "money") and not (_blank(value) or (type(value) in (int, float) and value == 0)):
+            return True
+    return False
+
+
+def _contents(ws) -> dict[tuple[int, int], Any]:
+    """The cells that hold something, by (row, column), without creating the empty ones (iter_rows would, for every
+    cell of the used range: a sheet formatted down to row 1,048,576 would take minutes)."""
+    cells = getattr(ws, "_cells", None)
+    if cells is None:  # pragma: no cover - another openpyxl
+        return {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if not _blank(c.value)}
+    return {key: cell.value for key, cell in list(cells.items()) if not _blank(cell.value)}
+
+
+def _recognise(ws) -> str | None:
+    """The template format a sheet without its A2 note still has: the one whose fixed wording stands where the
+    template put it (at least half of it; `_structure` then names any label that moved)."""
+    best, best_score = None, 0.0
+    for fmt in _NOTICES:
+        labels = layout_for(fmt).labels
+        same = sum(1 for item in labels if str(ws.cell(item.row, item.col).value or "").strip() == str(item.value).strip())
+        score = same / len(labels)
+        if score > best_score:
+            best, best_score = fmt, score
+        elif score == best_score:
+            best = None  # as much like one format as the other: cannot tell
+    return best if best_score >= 0.5 else None
+
+
+def _is_index(ws) -> bool:
+    """A renamed 填写说明 sheet: it has the list's header row."""
+    for (row, col), value in _contents(ws).items():
+        if col == 1 and value == "序号" and ws.cell(row, 2).value == "单位" and ws.cell(row, 3).value == "工作表":
             return True
     return False
 
 
 def read_sheet(ws, book_name: str, check: bool = True) -> SheetImport:
-    """One sheet → input data, its YAML text (when nothing is wrong) and located findings."""
+    """One sheet → input data, its YAML text (when nothing is wrong) and located findings.
+
+    A sheet is skipped (not `filled`) only when nothing in it was filled in. A sheet whose A2 note was cleared is read
+    all the same when its tables are the template's (with a warning at A2), and refused with an error at A2 when they
+    are not and it holds anything: a filled sheet is never skipped without a word."""
     from ..checks import check as run_checks
     from ..model import validate
     from ..model.source import Source
@@ -583,26 +715,45 @@ def read_sheet(ws, book_name: str, check: bool = True) -> SheetImport:
 
     display = f"{book_name}:{ws.title}"
     result = SheetImport(sheet=ws.title, stem=safe_stem(ws.title), display=display)
-    marker = _MARKER.search(str(ws["A2"].value or ""))
-    if marker is None:
-        result.filled = False
-        result.findings.append(_finding("不是 govreport 采集表（A2 格的说明不见了），未导入", display, "A2",
-                                        severity=Severity.WARNING))
-        return result
-    fmt = result.fmt = marker.group(1)
+    marker = _MARKER.search(str(_cell(ws, "A2") or ""))
+    if marker is not None:
+        fmt = marker.group(1)
+    else:
+        fmt = _recognise(ws)
+        if fmt is None:
+            if not _contents(ws) or _is_index(ws):
+                result.filled = False  # an empty sheet, or the list of units under another name
+                return result
+            result.findings.append(_finding(
+                "此工作表不是可读取的采集表（A2 格的说明不见了，表格也与采集表的格式不符），未导入：如是单位填写的数据，"
+                f"请复制“{BLANK_SHEET}”重新填写；如不是，请删去此工作表", display, "A2"))
+            return result
+        result.findings.append(_finding(
+            f"A2 格的说明被清除或改动了；按表格内容认定为{fmt}格式的采集表读取。请勿改动 A2 格", display, "A2",
+            severity=Severity.WARNING))
+    result.fmt = fmt
     layout = layout_for(fmt)
     result.findings += _structure(ws, layout, display)
-    if result.findings:
+    if any(f.is_error for f in result.findings):
         return result
     if not _filled(ws, layout):
         result.filled = False
         return result
     data: dict = {"format": fmt}
+    bad: dict[str, Finding] = {}  # cells the reader itself refuses (numbers out of bounds), by input key
+
+    def number(key: str, item: Item, kind: str, value: Any) -> Any:
+        try:
+            return _number(value, kind)
+        except CellProblem as exc:
+            bad[key] = _finding(str(exc), display, item.coord, key, fmt)
+            return _shown(value)
+
     kinds_back = {label: key for key, label in KINDS.items()}
     for key, item in layout.cells.items():
-        value = ws[item.coord].value
+        value = _cell(ws, item.coord)
         if item.kind in ("count", "signed", "money"):
-            _set(data, key, None if _blank(value) else _number(value, item.kind))
+            _set(data, key, None if _blank(value) else number(key, item, item.kind, value))
         elif item.kind == "text":
             if key == "text.preface" and _blank(value):
                 continue
@@ -615,16 +766,17 @@ def read_sheet(ws, book_name: str, check: bool = True) -> SheetImport:
                 _set(data, key, kinds_back.get(str(value).strip(), str(value).strip()))
         elif item.kind == "year":
             if not _blank(value):
-                _set(data, key, _number(value, "count"))
+                _set(data, key, _year(value))
         elif not _blank(value):  # one-line text
             _set(data, key, str(value).strip() if not isinstance(value, (int, float)) else str(value))
-    _given_totals(ws, layout, data)
+    _given_totals(ws, layout, data, number)
     result.data = data
     loaded = validate(Source(path=None, data=data, lines={}), display)
     findings = list(loaded.findings)
     if loaded.report is not None and check:
         findings = run_checks(loaded)
-    result.findings += [locate(f, layout, display) for f in findings]
+    findings = [f for f in findings if f.key not in bad]  # the reader's own message stands for those cells
+    result.findings += list(bad.values()) + [locate(f, layout, display) for f in findings]
     if loaded.report is not None and not any(f.is_error for f in result.findings):
         header = [f"由采集表 {book_name} 的工作表“{ws.title}”导入（govreport import）",
                   "请在采集表中修改后重新导入，或直接修改本文件。"]
@@ -632,17 +784,29 @@ def read_sheet(ws, book_name: str, check: bool = True) -> SheetImport:
     return result
 
 
-def _given_totals(ws, layout: Layout, data: dict) -> None:
+def _year(value: Any) -> Any:
+    """The year cell: a whole number as int; anything else as typed, for the model's message (never a 300-digit
+    int made from 1e300)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**6:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,6}\s*", value):
+        return int(value)
+    return value if isinstance(value, bool) else (repr(value) if isinstance(value, float) else str(value))
+
+
+def _given_totals(ws, layout: Layout, data: dict, number) -> None:
     """A total cell whose formula was overwritten with a number: keep that number as the given total, so the check
     compares it with the rows (nothing the clerk typed is dropped)."""
     typed: dict[str, Any] = {}
     for key, item in layout.totals.items():
-        value = ws[item.coord].value
+        value = _cell(ws, item.coord)
         if isinstance(value, str) and value.startswith("="):
             continue
         if _blank(value):
             continue
-        typed[key] = _number(value, "count")
+        typed[key] = number(key, item, "count", value)
     for key, value in typed.items():
         row_key, index = re.fullmatch(r"(.+)\[(\d)\]", key).groups()
         if row_key == "applications.total":
@@ -698,16 +862,58 @@ def locate_findings(findings: list[dict], unit: Unit) -> list[dict]:
     return out
 
 
+def _short(text: str, size: int = 200) -> str:
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def _readable(path: Path) -> None:
+    """Refuse before openpyxl reads anything: what is not a regular file (a FIFO would block the read forever), and
+    a workbook whose parts unpack to more than the limits (a “zip bomb”, or a sheet formatted down to its last row).
+    The sizes are those the zip file declares; Python's zipfile never unpacks a part beyond its declared size."""
+    import stat
+    import zipfile
+
+    from ..limits import MAX_WORKBOOK_BYTES, MAX_WORKSHEET_BYTES
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise WorkbookError(f"{path}：文件不存在") from None
+    except OSError as exc:
+        raise WorkbookError(f"{path}：无法读取（{exc.strerror or exc}）") from None
+    if not stat.S_ISREG(mode):
+        raise WorkbookError(f"{path}：不是普通文件（是文件夹、管道或设备），不能作为采集表读取")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise WorkbookError(f"{path}：不是可读取的 Excel 工作簿（.xlsx）：{_short(str(exc))}") from None
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if part.filename.startswith("xl/worksheets/") and part.file_size > MAX_WORKSHEET_BYTES:
+            raise WorkbookError(
+                f"{path}：工作簿中的 {part.filename} 解压后有 {part.file_size / 1e6:,.0f} MB，超过一张工作表 "
+                f"{MAX_WORKSHEET_BYTES // 1_000_000} MB 的上限（一张填好的采集表约 0.05 MB），不是采集表或已损坏")
+    if total > MAX_WORKBOOK_BYTES:
+        raise WorkbookError(
+            f"{path}：工作簿解压后有 {total / 1e6:,.0f} MB，超过 {MAX_WORKBOOK_BYTES // 1_000_000} MB 的上限"
+            "（一张填好的采集表约 0.05 MB）：请分成几个工作簿")
+
+
 def read_workbook(path: Path, check: bool = True) -> tuple[list[SheetImport], list[tuple[str, Finding]]]:
     """Every sheet of a collection workbook, and the sheets listed in 填写说明 but missing, each with its finding."""
     from openpyxl import load_workbook
 
+    _readable(path)
     try:
         wb = load_workbook(path, data_only=False)
     except FileNotFoundError:
         raise WorkbookError(f"{path}：文件不存在") from None
+    except MemoryError:
+        raise WorkbookError(f"{path}：工作簿过大，内存不足以读取") from None
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise WorkbookError(f"{path}：不是可读取的 Excel 工作簿（.xlsx）：{exc}") from None
+        raise WorkbookError(f"{path}：不是可读取的 Excel 工作簿（.xlsx）：{_short(str(exc))}") from None
     book = path.name
     problems: list[tuple[str, Finding]] = []
     sheets = []
@@ -721,18 +927,22 @@ def read_workbook(path: Path, check: bool = True) -> tuple[list[SheetImport], li
 
 def _missing_sheets(index, wb, book: str) -> list[tuple[str, Finding]]:
     names = {ws.title for ws in wb.worksheets}
+    rows: dict[int, dict[int, Any]] = {}
+    for (row, col), value in _contents(index).items():
+        if col <= 3:
+            rows.setdefault(row, {})[col] = value
     out = []
     header = None
-    for row in index.iter_rows(min_row=1, max_col=3):
-        values = [cell.value for cell in row]
-        if values[:3] == ["序号", "单位", "工作表"]:
-            header = row[0].row
+    for row in sorted(rows):
+        values = [rows[row].get(col) for col in (1, 2, 3)]
+        if values == ["序号", "单位", "工作表"]:
+            header = row
             continue
         if header is None or _blank(values[2]):
             continue
         if str(values[2]).strip() not in names:
             out.append((str(values[2]).strip(), Finding(
-                rule=RULE, severity=Severity.ERROR, file=f"{book}:{INDEX_SHEET}!C{row[0].row}",
+                rule=RULE, severity=Severity.ERROR, file=f"{book}:{INDEX_SHEET}!C{row}",
                 message=f"单位“{values[1]}”的工作表“{values[2]}”不存在（被删除或改名）：请恢复该工作表，或从目录中删去此行",
             )))
     return out

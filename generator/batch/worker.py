@@ -1,6 +1,11 @@
 """What a batch worker process does with one unit: check it, render its formats, write them atomically, and send
 back only a small result (status, findings as dicts, output sizes, timings, peak RSS).
 
+`serve` is a worker process's main loop: it limits its own address space (`--unit-memory`), then takes units from
+the runner one at a time. A unit that runs out of that memory is reported as failed with the reason, and the worker
+then retires (the runner starts a fresh one); a unit that runs too long (`--unit-timeout`) is stopped by the runner,
+which kills the worker — see runner.py.
+
 Importing this module loads every writer (WeasyPrint included) once; the runner preloads it in the fork server, so
 each recycled worker starts with WeasyPrint imported and its font configuration built.
 """
@@ -15,6 +20,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..checks import check
 from ..findings import Finding, Severity
@@ -88,6 +94,92 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def vm_peak_kb() -> int | None:
+    """The process's peak virtual size (what RLIMIT_AS limits), to size `--unit-memory` from real runs."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+_MEMORY_MB = 0  # this worker's address-space limit in MB (0: none), set by `serve`
+
+
+def limit_memory(megabytes: int) -> None:
+    """Limit this process's address space (RLIMIT_AS): past it an allocation fails with MemoryError instead of the
+    process growing until the machine swaps or the kernel kills something. Never raises the hard limit."""
+    global _MEMORY_MB
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not Unix
+        return
+    wanted = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ValueError, OSError, OverflowError):  # pragma: no cover - a limit the system refuses: none
+        return
+    _MEMORY_MB = megabytes
+
+
+def memory_message(megabytes: int) -> str:
+    if megabytes:
+        return (f"内存超限：处理该单位所需的内存超过了每个工作进程 {megabytes} MB 的上限（--unit-memory），已停止，"
+                "其他单位不受影响。正常的报告远用不了这么多；请检查输入是否异常，确属正常时可用 --unit-memory 调大")
+    return "内存不足：处理该单位时内存耗尽，已停止，其他单位不受影响。请检查输入是否异常"
+
+
+def timeout_message(seconds: float) -> str:
+    shown = f"{seconds:g}"
+    return (f"处理超时：超过 {shown} 秒（--unit-timeout）仍未完成，已停止，其他单位不受影响。一份正常的报告几秒内即可生成；"
+            "请检查输入是否异常（如正文极长），确属正常时可用 --unit-timeout 调大")
+
+
+def serve(conn, work: Callable[[Task], dict] | None, memory_mb: int) -> None:
+    """A worker process: limit its memory, then check and render the units the runner sends one at a time, sending
+    back each result. Stops when the runner closes the connection (or sends None), or after a unit ran out of
+    memory (the result says `retire`: what was half built may still hold memory, so a fresh worker takes over)."""
+    ignore_interrupts()
+    if memory_mb:
+        limit_memory(memory_mb)
+    work = work or run_unit
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        result = _guarded(work, task)
+        try:
+            conn.send(result)
+        except (OSError, ValueError):
+            return
+        if result.get("retire"):
+            return
+
+
+def _guarded(work: Callable[[Task], dict], task: Task) -> dict:
+    """`work(task)`, with a MemoryError or any other exception that escapes it turned into this unit's result."""
+    try:
+        return work(task)
+    except MemoryError:
+        pass  # reported below, once the except block has let go of the traceback that holds what filled the memory
+    except Exception as exc:  # noqa: BLE001 - run_unit never raises; another `work` might
+        tail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return {"unit": task.stem, "display": task.display, "status": STATUS_CRASHED, "outputs": {}, "rendered": [],
+                "timings": {}, "pid": os.getpid(), "findings": [_internal(task, f"内部错误（请报告此问题）：{tail}")]}
+    return {"unit": task.stem, "display": task.display, "status": STATUS_FAILED, "outputs": {}, "rendered": [],
+            "timings": {}, "pid": os.getpid(), "findings": [_internal(task, memory_message(_MEMORY_MB))],
+            "retire": True}
+
+
 def ignore_interrupts() -> None:
     """Worker initializer: Ctrl-C goes to the runner, which lets the units in hand finish and then stops."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -130,6 +222,7 @@ def run_unit(task: Task) -> dict:
         "timings": {},
         "pid": os.getpid(),
     }
+    exhausted = False
     try:
         digest = hashlib.sha256(_input_bytes(task))
         checked = _checked(task)
@@ -177,6 +270,8 @@ def run_unit(task: Task) -> dict:
         result["outputs"] = {fmt: outputs[fmt] for fmt in task.formats}
         result["rendered"] = todo
         result["status"] = STATUS_WARNING if checked.findings else STATUS_OK
+    except MemoryError:
+        exhausted = True  # reported below, once this except block has let go of what filled the memory
     except OSError as exc:
         result["status"] = STATUS_CRASHED
         result["findings"].append(_internal(task, f"无法写入输出：{getattr(exc, 'strerror', None) or exc}"))
@@ -187,7 +282,12 @@ def run_unit(task: Task) -> dict:
     finally:
         result["timings"]["total"] = time.perf_counter() - started
         result["rss_kb"] = peak_rss_kb()
-        _settle()
+        result["vm_kb"] = vm_peak_kb()
+        if not exhausted:
+            _settle()
+    if exhausted:
+        result.update(status=STATUS_FAILED, outputs={}, rendered=[], retire=True)
+        result["findings"].append(_internal(task, memory_message(_MEMORY_MB)))
     return result
 
 
@@ -202,4 +302,5 @@ def _size(path: Path) -> int | None:
         return None
 
 
-__all__ = ["Task", "run_unit", "STATUS_OK", "STATUS_WARNING", "STATUS_FAILED", "STATUS_CRASHED", "FORMATS"]
+__all__ = ["Task", "run_unit", "serve", "memory_message", "timeout_message", "STATUS_OK", "STATUS_WARNING",
+           "STATUS_FAILED", "STATUS_CRASHED", "FORMATS"]

@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import typer
 
+from ..limits import MIN_UNIT_MEMORY_MB, UNIT_MEMORY_MB, UNIT_TIMEOUT_SECONDS
 from . import app
 
 SOURCES_HELP = "YAML 文件、包含 YAML 文件的目录（含子目录），或采集表（.xlsx）；可多个"
@@ -31,8 +32,40 @@ def _units(sources: list[Path], writes_outputs: bool = True):
     return units
 
 
+def _destination(folder: Path, create: bool, what: str) -> None:
+    """Refuse, before anything is read or written, a destination that cannot be written: a read-only or missing
+    folder (`create=False`: the folder of an output file must exist), a file where a folder should be."""
+    from ..writers import destination_problem
+
+    problem = destination_problem(folder, create=create)
+    if problem:
+        typer.echo(f"错误：{problem}；{what}", err=True)
+        raise typer.Exit(1)
+
+
+def _write(path: Path, data: bytes, what: str) -> None:
+    from ..writers import os_error_zh, write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        typer.echo(f"错误：无法写入 {path}：{os_error_zh(exc)}；{what}", err=True)
+        raise typer.Exit(1) from None
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def _why(result: dict) -> str:
+    """A failed unit on one console line: its first error, located (all of them are in index.html)."""
+    from ..batch.reports import findings_of
+
+    errors = [f for f in findings_of(result) if f.is_error]
+    if not errors:
+        return result["display"]
+    more = f"（另有 {len(errors) - 1} 个错误，见 index.html）" if len(errors) > 1 else ""
+    return errors[0].format() + more
 
 
 class _Progress:
@@ -81,9 +114,11 @@ class _Progress:
             rate = f"{self.done / elapsed * 3600:,.0f} 份/小时"
             self.bar.update(self.task, advance=1, failed=self.failed, rate=rate)
             if bad:
-                self.bar.console.print(f"[red]未通过[/red] {result['display']}", highlight=False, markup=True)
+                from rich.markup import escape
+
+                self.bar.console.print(f"[red]未通过[/red] {escape(_why(result))}", highlight=False, markup=True)
         elif bad:
-            typer.echo(f"未通过：{result['display']}", err=True)
+            typer.echo(f"未通过：{_why(result)}", err=True)
 
 
 @app.command("batch")
@@ -98,6 +133,12 @@ def batch_command(
     force: bool = typer.Option(False, "--force", help="全部重新生成（默认跳过输入、模板和程序都未变的单位）"),
     recycle: int = typer.Option(100, "--recycle", min=1, help="每个工作进程处理多少个单位后更换（保持内存平稳）"),
     templates: Optional[Path] = typer.Option(None, "--templates", help="模板目录：先在其中查找模板包（同 render --templates）", file_okay=False),
+    unit_timeout: float = typer.Option(
+        UNIT_TIMEOUT_SECONDS, "--unit-timeout",
+        help="每个单位最多处理多少秒，超时即停止并列为未通过（0 表示不限）"),
+    unit_memory: int = typer.Option(
+        UNIT_MEMORY_MB, "--unit-memory",
+        help=f"每个工作进程最多使用多少 MB 内存（地址空间），超出即停止该单位并列为未通过（0 表示不限；至少 {MIN_UNIT_MEMORY_MB}）"),
 ) -> None:
     """批量核对并生成：一个目录、多个文件或一份采集表，并行处理；结果见 OUT/index.html 和 OUT/summary.csv。
 
@@ -107,19 +148,28 @@ def batch_command(
     formats = _formats(to)
     if previous_dir is not None and not previous_dir.is_dir():
         raise typer.BadParameter(f"不是目录：{previous_dir}", param_hint="--previous-dir")
+    if not 0 <= unit_timeout <= 1_000_000:  # also NaN
+        raise typer.BadParameter(f"应为 0 到 1000000 之间的秒数（默认 {UNIT_TIMEOUT_SECONDS}；0 表示不限）",
+                                 param_hint="--unit-timeout")
+    if unit_memory != 0 and not MIN_UNIT_MEMORY_MB <= unit_memory <= 1_048_576:
+        raise typer.BadParameter(f"应为 {MIN_UNIT_MEMORY_MB} 到 1048576 之间的 MB 数（默认 {UNIT_MEMORY_MB}；0 表示不限）："
+                                 "工作进程载入排版程序和字体后就要约 320 MB", param_hint="--unit-memory")
+    _destination(out, True, "没有生成任何文件")
     units = _units(sources)
     from ..batch.reports import write_reports
     from ..batch.runner import BatchOptions, run_batch
 
     options = BatchOptions(out_dir=out, formats=formats, jobs=jobs, recycle=recycle, previous_dir=previous_dir,
-                           force=force, templates=templates)
+                           force=force, templates=templates, unit_timeout=unit_timeout, unit_memory=unit_memory)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill`: stop like Ctrl-C, keeping every finished unit
     try:
         with _Progress(len(units)) as progress:
             run = run_batch(units, options, progress)
         write_reports(out, run.results)
     except OSError as exc:
-        typer.echo(f"错误：无法写入输出目录 {out}：{exc.strerror or exc}", err=True)
+        from ..writers import os_error_zh
+
+        typer.echo(f"错误：无法写入输出目录 {out}：{os_error_zh(exc)}", err=True)
         raise typer.Exit(1)
     except KeyboardInterrupt:
         typer.echo("已中断：已完成的单位都已保存；再次运行同一命令将从中断处继续。", err=True)
@@ -153,24 +203,41 @@ def xlsx_template_command(
         raise typer.BadParameter("应为 government 或 department", param_hint="--kind")
     if out.suffix.lower() != ".xlsx":
         raise typer.BadParameter("采集表文件名应以 .xlsx 结尾", param_hint="-o")
+    if out.is_dir():
+        typer.echo(f"错误：{out} 是一个文件夹；请给出采集表的文件名，如 {out / 'collect.xlsx'}", err=True)
+        raise typer.Exit(1)
     if out.exists() and not force:
         typer.echo(f"错误：{out} 已存在；如要覆盖请加 --force", err=True)
         raise typer.Exit(1)
+    _destination(out.parent, False, "采集表没有生成")
     names: list[str] = []
     if units_file is not None:
+        from ..batch.workbook import unit_names
+
         try:
             text = units_file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             typer.echo(f"错误：无法读取单位名单 {units_file}：{getattr(exc, 'strerror', None) or '不是UTF-8编码'}", err=True)
             raise typer.Exit(2)
-        names = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+        names, problems = unit_names(text, str(units_file))
+        if problems:
+            for line in problems:
+                typer.echo(f"错误：{line}", err=True)
+            typer.echo("采集表没有生成。", err=True)
+            raise typer.Exit(1)
         if not names:
             typer.echo(f"错误：单位名单 {units_file} 是空的", err=True)
             raise typer.Exit(2)
     from ..batch.workbook import write_template
 
     year = year or dt.date.today().year - 1
-    sheets = write_template(out, names, year, fmt, kind)
+    try:
+        sheets = write_template(out, names, year, fmt, kind)
+    except OSError as exc:
+        from ..writers import os_error_zh
+
+        typer.echo(f"错误：无法写入 {out}：{os_error_zh(exc)}；采集表没有生成", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"已生成采集表：{out}（{len(sheets)} 张工作表：{'、'.join(sheets[:5])}{'…' if len(sheets) > 5 else ''}）", err=True)
 
 
@@ -184,8 +251,8 @@ def import_command(
     from ..batch.sources import name_clashes
     from ..batch.workbook import WorkbookError, read_workbook
     from ..findings import format_findings
-    from ..writers import write_atomic
 
+    _destination(out, True, "没有导入任何单位")
     try:
         sheets, problems = read_workbook(workbook)
     except WorkbookError as exc:
@@ -216,7 +283,7 @@ def import_command(
             typer.echo(f"错误：{target} 已存在；如要覆盖请加 --force", err=True)
             failed = True
             continue
-        write_atomic(target, sheet.text.encode("utf-8"))
+        _write(target, sheet.text.encode("utf-8"), f"已导入 {written} 个单位，其余未导入")
         written += 1
     skipped = sum(1 for sheet in sheets if not sheet.filled)
     bad = sum(1 for s in sheets if s.filled and not s.ok)
@@ -239,7 +306,6 @@ def rollup_command(
 
     from ..batch.rollup import RollupError, roll_up
     from ..findings import format_findings
-    from ..writers import write_atomic
 
     if kind not in ("government", "department"):
         raise typer.BadParameter("应为 government 或 department", param_hint="--kind")
@@ -251,9 +317,13 @@ def rollup_command(
             raise typer.BadParameter(f"日期格式应为 YYYY-MM-DD，而不是 {date}", param_hint="--date")
     if not agency.strip():
         raise typer.BadParameter("不能为空", param_hint="--agency")
+    if out.is_dir():
+        typer.echo(f"错误：{out} 是一个文件夹；请给出汇总输入的文件名，如 {out / '汇总.yaml'}", err=True)
+        raise typer.Exit(1)
     if out.exists() and not force:
         typer.echo(f"错误：{out} 已存在；如要覆盖请加 --force", err=True)
         raise typer.Exit(1)
+    _destination(out.parent, False, "未生成汇总文件")
     units = _units(sources, writes_outputs=False)
     try:
         result = roll_up(units, agency.strip(), when, kind)
@@ -267,5 +337,5 @@ def rollup_command(
     if any(f.is_error for f in result.findings):
         typer.echo("汇总后的表格有错误，未生成汇总文件。", err=True)
         raise typer.Exit(1)
-    write_atomic(out, result.text.encode("utf-8"))
+    _write(out, result.text.encode("utf-8"), "未生成汇总文件")
     typer.echo(f"已汇总 {len(result.units)} 个单位：{out}。正文（一、五、六）留空，请编辑后运行 govreport check {out}", err=True)
