@@ -27,10 +27,10 @@ MAX_CELL_DIGITS = 100  # a number cell of more digits is kept as the text typed 
 SAVE_WAIT_SECONDS = 30  # a save waits this long for another save of the same file to finish, then answers 503
 
 # --- batch units (govreport batch) ----------------------------------------------------------------------------
-UNIT_TIMEOUT_SECONDS = 300  # per unit; the largest input allowed (1 MB of narrative) renders in about 16 s, a
-#                             township's in 0.2 s: only a hung or runaway unit reaches it (--unit-timeout)
+UNIT_TIMEOUT_SECONDS = 300  # per unit; the largest input allowed (100,000 characters of narrative) renders in 3–6 s,
+#                             a township's in 0.2 s: only a hung or runaway unit reaches it (--unit-timeout)
 UNIT_MEMORY_MB = 2048  # address space of a worker (RLIMIT_AS); measured VmPeak: about 390 MB for the example
-#                        reports, 480 MB for the largest input allowed (--unit-memory)
+#                        reports, 410 MB for the largest input allowed, 320 MB at rest (--unit-memory)
 MIN_UNIT_MEMORY_MB = 512  # below this a worker cannot even hold WeasyPrint and its fonts (about 320 MB at rest)
 
 # --- template packs and narrative placeholders: the Jinja sandbox (generator/packs.py, docs/packs.md) -------------
