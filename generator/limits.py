@@ -33,7 +33,7 @@ UNIT_MEMORY_MB = 2048  # address space of a worker (RLIMIT_AS); measured VmPeak:
 #                        reports, 410 MB for the largest input allowed, 320 MB at rest (--unit-memory)
 MIN_UNIT_MEMORY_MB = 512  # below this a worker cannot even hold WeasyPrint and its fonts (about 320 MB at rest)
 
-# --- template packs and narrative placeholders: the Jinja sandbox (generator/packs.py, docs/packs.md) -------------
+# --- template packs and narrative placeholders: the Jinja sandbox (generator/packs/sandbox.py, docs/packs.md) ---
 MAX_TEMPLATE_BYTES = 1_000_000  # one template file of a pack; base's largest is under 3 KB
 MAX_TEMPLATE_OUTPUT = 10_000_000  # characters one template may render, and the longest string or list it may build;
 #                                   the largest input allowed renders to about 1.3 M characters of HTML

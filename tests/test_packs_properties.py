@@ -17,7 +17,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import packs
+from generator.packs import sandbox
 from generator.packs import PackError, load_pack, roots_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +114,7 @@ def _try_pack(files: dict[str, str], render) -> None:
             (folder / name).write_text(text, encoding="utf-8")
         started, cpu = time.monotonic(), time.thread_time()
         try:
-            with mock.patch.object(packs, "MAX_TEMPLATE_SECONDS", 1):
+            with mock.patch.object(sandbox, "MAX_TEMPLATE_SECONDS", 1):
                 render(load_pack("prop", roots_for(root)))
         except PackError as exc:
             _assert_refused_well(exc, folder)

@@ -286,3 +286,55 @@ def test_an_edited_pack_yaml_is_read_again(tmp_path):
     (folder / "pack.yaml").write_text("display_name: [\n", encoding="utf-8")
     with pytest.raises(PackError):
         load_pack("prov", roots)
+
+
+def test_every_problem_of_a_pack_yaml_is_located_and_reported_on_its_own(runner, tmp_path):
+    """All of a broken pack.yaml's problems at once, each with its file, line and key; `check` gives each its own
+    PACK-UNKNOWN finding (at the input's `template:` line, naming the pack's file and line)."""
+    import json
+    import pickle
+
+    folder = make_pack(
+        tmp_path / "packs", "several",
+        'extends: base\nsettings:\n  title: "{{ agencyy }}"\n  sizes:\n    body: big\n    colour: red\n'
+        "  sections:\n    - id: x\n      heading: 某节\n      part: seven\n",
+    )
+    pack_yaml = folder / "pack.yaml"
+    with pytest.raises(PackError) as raised:
+        load_pack("several", roots_for(tmp_path / "packs"))
+    problems = raised.value.problems
+    assert [(p.file, p.line, p.key) for p in problems] == [
+        (pack_yaml, 3, "settings.title"),
+        (pack_yaml, 5, "settings.sizes.body"),
+        (pack_yaml, 6, "settings.sizes.colour"),
+        (pack_yaml, 10, "settings.sections.0.part"),
+    ]
+    assert "未知的占位符 agencyy" in problems[0].message and "sizes.body 应为正数" in problems[1].message
+    assert "未知的设置 sizes.colour" in problems[2].message and "章节 x 的 part 应为" in problems[3].message
+    assert str(raised.value) == "\n".join(f"{pack_yaml}:{p.line}: {p.message}" for p in problems)
+    copied = pickle.loads(pickle.dumps(raised.value))  # as a batch worker hands it back
+    assert copied.problems == problems and str(copied) == str(raised.value)
+
+    text = input_with("several")
+    source = tmp_path / "report.yaml"
+    source.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(source), "--templates", str(tmp_path / "packs"), "--json"])
+    assert result.exit_code == 1
+    findings = [f for f in json.loads(result.stdout) if f["rule"] == "PACK-UNKNOWN"]
+    assert [f["message"] for f in findings] == [f"模板包“several”不可用：{p}" for p in problems]
+    assert {(f["file"], f["line"], f["key"]) for f in findings} == {(str(source), template_line(text), "template")}
+
+
+def test_the_typed_style_of_a_chain():
+    """`Pack.style`: the merged settings typed by the schema — what the writers will read instead of the dict."""
+    pack = pack_named("neimenggu")
+    style = pack.style
+    assert style.fonts.body[0] == "仿宋_GB2312" and style.fonts.body == pack.settings["fonts"]["body"]
+    assert style.sizes.body == 16 and type(style.sizes.body) is int and style.sizes.applications_table == 10.5
+    assert style.page.size == "A4" and style.page.paper == (210, 297) and style.page.line_height == 28.9
+    assert style.notices.of("2021") == pack.settings["notices"]["2021"] and style.notices.of("2018") == ""
+    assert [(s.id, s.part, s.required, s.numbered) for s in style.sections] == [
+        ("proposals", "other", False, True), ("key_tasks", "other", False, True),
+    ]
+    assert style.signature.issuer == pack.settings["signature"]["issuer"]
+    assert set(style.model_dump(by_alias=True, exclude_none=True)) == set(pack.settings)

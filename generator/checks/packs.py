@@ -36,12 +36,14 @@ def _line(ctx: CheckContext, *path) -> int | None:
     PART_GENERAL,
 )
 def pack_loads(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per problem of the pack (a broken pack.yaml has all of its problems listed), each naming the
+    pack's file and line; the finding itself stands at the input's `template:` line."""
     try:
         pack = pack_named(ctx.report.template, ctx.options.get("templates"))
-        problem = trial_render(pack, ctx.report) if pack.custom else None
+        failure = trial_render(pack, ctx.report) if pack.custom else None
     except PackError as exc:
-        problem = str(exc)
-    if problem:
+        failure = exc
+    for problem in failure.problems if failure is not None else ():
         yield RULES["PACK-UNKNOWN"].finding(
             f"模板包“{ctx.report.template}”不可用：{problem}",
             file=ctx.file,
@@ -50,8 +52,8 @@ def pack_loads(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-def trial_render(pack: Pack, report) -> str | None:
-    """What rendering `report` with `pack` would report about the pack (its file and line, in Chinese), or None.
+def trial_render(pack: Pack, report) -> PackError | None:
+    """What rendering `report` with `pack` would report about the pack (located problems, in Chinese), or None.
 
     Builds the document (the pack's wording settings) and renders the HTML page from the pack's templates, as
     `render` does, keeping nothing. DOCX reads only settings checked when the pack loaded, and PDF reads this page.
@@ -62,7 +64,7 @@ def trial_render(pack: Pack, report) -> str | None:
     try:
         render_text(build(report, pack), pack)
     except PackError as exc:
-        return str(exc)
+        return exc
     except Exception:  # noqa: BLE001 — not the pack's: a report with errors of its own, reported by their rules
         return None
     return None
