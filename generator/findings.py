@@ -2,6 +2,8 @@
 
 A `Rule` is data (id, severity, Chinese title, the part it concerns, and the function that finds violations);
 a `Finding` is one located violation. The CLI, the renderer, the batch runner and the web form all show findings.
+A rule's function takes a `checks.context.CheckContext`, run with that rule as the running one, and yields
+`ctx.finding(message, at=path)`: the rule's id and severity, located from the one input path.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class Rule:
     find: Callable[..., Iterable[Finding]] | None = field(default=None, compare=False, repr=False)
 
     def finding(self, message: str, **where) -> Finding:
+        """A finding located by hand (file, line, row, column, key as keywords). Rules say `ctx.finding(message,
+        at=path)` instead (checks/context.py), which locates it from the one input path."""
         return Finding(rule=self.id, severity=self.severity, message=message, part=where.pop("part", self.part), **where)
 
 

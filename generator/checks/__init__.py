@@ -1,6 +1,8 @@
 """Checks: the rule table run over a validated report. Each rule yields located findings.
 
-`check(loaded)` returns the input findings plus every rule's findings, errors first.
+`check(loaded)` returns the input findings plus every rule's findings, errors first. Each rule runs through
+`CheckContext.run`, so the context knows the rule running and `ctx.finding(message, at=path)` needs no rule id
+(context.py says how a finding is located).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ def run_rules(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
         if rule.find is not None:
-            findings.extend(rule.find(ctx))
+            findings.extend(ctx.run(rule))
     return findings
 
 

@@ -1,4 +1,22 @@
-"""What a rule sees: the validated report, where it came from, and the line of any input path."""
+"""What a rule sees — the validated report, where it came from, last year's report — and how it says where a finding is.
+
+One way to say where: a rule yields `ctx.finding(message, at=path)`, `path` being the full input path
+(`labels.KeyPath`, from the top of the input: ("applications", "total", 3), ("date",)) the finding is about. The file
+is the input's; the line is the path's (`ctx.line`), the part, row and column are `labels.place(path)`'s and the key
+is `labels.dotted(path)`, so line, place and key cannot disagree. A whole column of table 三 is
+`labels.table3_column(i)` (key "applications[i]", the line of its 一、本年新收 cell).
+
+A rule never names itself: `run_rules` runs each rule through `ctx.run(rule)`, which tells the context the rule
+that is running, and `ctx.finding` stamps its id and severity.
+
+Overrides, keywords of `ctx.finding`, only where needed (None means "none"):
+- `row=`, `column=`, `part=`: where the official wording differs from `place()` (T3-BALANCE's row
+  "一 + 二 = （七）总计 + 四"; a narrative figure's row and column are the table cell it speaks of);
+- `line=`: a line that is not the path's own — one line inside the narrative text at `at` (`NarrativeText.line`),
+  or `ctx.line(at, fallback)` where `at` may be missing from the input.
+`at=None` is a finding about no single input value (last year's file): the rule's part, no row, column or key, and
+the line only if given (`line=ctx.line(("year",))`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +24,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..findings import Finding, Rule
 from ..model import Loaded
+from ..model.labels import KeyPath, dotted, line_path, place
 from ..model.source import Source
+
+_PLACE: Any = object()  # an override not given: as the path says
 
 
 @dataclass
@@ -17,6 +39,7 @@ class CheckContext:
     file: str | None = None
     options: dict = field(default_factory=dict)
     previous: Any = None  # crossyear.Previous: last year's report, how it was found (or why there is none)
+    rule: Rule | None = field(default=None, repr=False, compare=False)  # the rule running (set by `run`)
 
     @classmethod
     def of(cls, loaded: Loaded, previous=None, **options) -> "CheckContext":
@@ -29,11 +52,55 @@ class CheckContext:
 
         return narrative(self.report, self.source)
 
-    def line(self, path: tuple) -> int | None:
+    def run(self, rule: Rule) -> list[Finding]:
+        """Every finding of `rule` on this report (the rule is the running one while it runs)."""
+        self.rule = rule
+        try:
+            return list(rule.find(self))
+        finally:
+            self.rule = None
+
+    def line(self, *paths: KeyPath) -> int | None:
+        """The input line of the first of `paths` the input has, else of the last one's nearest ancestor that it has
+        (None without a source). Paths are full: ("applications", "new", 0), not ("new", 0)."""
         if self.source is None:
             return None
-        prefix = {"applications", "reviews", "active", "text", "fee_notices"} | {
-            "format", "year", "agency", "kind", "issuer", "date", "template", "contact"
-        }
-        full = path if path and path[0] in prefix else ("applications",) + tuple(path)
-        return self.source.line_of(full)
+        lines = self.source.lines
+        for path in paths[:-1]:
+            if path in lines:
+                return lines[path]
+        return self.source.line_of(paths[-1])
+
+    def finding(
+        self,
+        message: str,
+        at: KeyPath | None = None,
+        *,
+        line: int | None = _PLACE,
+        part: str | None = _PLACE,
+        row: str | None = _PLACE,
+        column: str | None = _PLACE,
+    ) -> Finding:
+        """A finding of the running rule about the input value at `at` (see the module docstring)."""
+        rule = self.rule
+        if rule is None:
+            raise RuntimeError("ctx.finding outside a rule: run rules with ctx.run(rule)")
+        if at is None:
+            where, key = (rule.part, None, None), None
+            if line is _PLACE:
+                line = None
+        else:
+            where, key = place(at, self.report.format), dotted(at)
+            if line is _PLACE:
+                line = self.line(line_path(at))
+        return Finding(
+            rule.id,
+            rule.severity,
+            message,
+            self.file,
+            line,
+            where[0] if part is _PLACE else part,
+            where[1] if row is _PLACE else row,
+            where[2] if column is _PLACE else column,
+            key,
+        )

@@ -15,8 +15,7 @@ from typing import Iterator
 from ..findings import RULES, Finding, Severity
 from ..limits import JUMP_FACTOR, JUMP_FLOOR
 from ..model import Loaded, load
-from ..model.forms import APPLICANT_COLUMNS, PART_GENERAL, PARTS, application_row
-from ..model.labels import dotted, place
+from ..model.forms import APPLICANT_COLUMNS, PART_GENERAL, PARTS
 from ..model.tables import applications_table
 from .context import CheckContext
 
@@ -116,7 +115,7 @@ def previous_usable(ctx: CheckContext) -> Iterator[Finding]:
     if ctx.previous is None or ctx.previous.how != "given":
         return
     for problem in ctx.previous.problems:
-        yield RULES["XY-PREVIOUS"].finding(problem, file=ctx.file, line=ctx.line(("year",)))
+        yield ctx.finding(problem, line=ctx.line(("year",)))  # about last year's file: no key
 
 
 @RULES.rule(
@@ -129,10 +128,9 @@ def previous_usable(ctx: CheckContext) -> Iterator[Finding]:
 def same_agency(ctx: CheckContext) -> Iterator[Finding]:
     prior = _prior(ctx)
     if prior is not None and not _same_agency(prior.agency, ctx.report.agency):
-        yield RULES["XY-AGENCY"].finding(
+        yield ctx.finding(
             f"上年报告 {ctx.previous.path} 的机关是“{prior.agency}”，本报告是“{ctx.report.agency}”",
-            file=ctx.file,
-            line=ctx.line(("agency",)),
+            line=ctx.line(("agency",)),  # about last year's file: no key
         )
 
 
@@ -150,17 +148,12 @@ def carried_matches(ctx: CheckContext) -> Iterator[Finding]:
         return
     this = applications_table(ctx.report).by_key["carried_over"].values
     last = applications_table(prior).by_key["carried_forward"].values
-    row = application_row(ctx.report.format, "carried_over").label
-    for index, column in enumerate(APPLICANT_COLUMNS):  # 总计 follows from the six columns
+    for index in range(len(APPLICANT_COLUMNS)):  # 总计 follows from the six columns
         if this[index] != last[index]:
-            yield RULES["XY-CARRIED"].finding(
+            yield ctx.finding(
                 f"本年 二、上年结转 {this[index]} ≠ 上年报告（{prior.year}年，{ctx.previous.path}）"
                 f"四、结转下年度继续办理 {last[index]}",
-                file=ctx.file,
-                line=ctx.line(("applications", "carried_over", index)),
-                row=row,
-                column=column,
-                key=f"applications.carried_over[{index}]",
+                at=("applications", "carried_over", index),
             )
 
 
@@ -180,23 +173,19 @@ def in_force_matches(ctx: CheckContext) -> Iterator[Finding]:
         now, before = getattr(ctx.report.active, key), getattr(prior.active, key)
         expected = before.in_force + now.issued - now.repealed
         if now.in_force != expected:
-            yield RULES["XY-IN-FORCE"].finding(
+            yield ctx.finding(
                 f"{label}现行有效件数 {now.in_force} ≠ 上年现行有效 {before.in_force} + 本年制发 {now.issued}"
                 f" − 本年废止 {now.repealed} = {expected}（如有文件到期失效，请在正文说明）",
-                file=ctx.file,
-                line=ctx.line(("active", key, "in_force")),
-                row=f"第二十条第（一）项 · {label}",
-                column="现行有效件数",
-                key=f"active.{key}.in_force",
+                at=("active", key, "in_force"),
             )
 
 
 _ITEMS_2019 = (
-    ("licensing", "第二十条第（五）项", "行政许可"),
-    ("other_services", "第二十条第（五）项", "其他对外管理服务事项"),
-    ("punishment", "第二十条第（六）项", "行政处罚"),
-    ("coercion", "第二十条第（六）项", "行政强制"),
-    ("fees", "第二十条第（八）项", "行政事业性收费"),
+    ("licensing", "行政许可"),
+    ("other_services", "其他对外管理服务事项"),
+    ("punishment", "行政处罚"),
+    ("coercion", "行政强制"),
+    ("fees", "行政事业性收费"),
 )
 
 
@@ -212,18 +201,14 @@ def items_match(ctx: CheckContext) -> Iterator[Finding]:
     prior = _prior(ctx)
     if prior is None or ctx.report.format != "2019" or prior.format != "2019":
         return
-    for key, caption, label in _ITEMS_2019:
+    for key, label in _ITEMS_2019:
         now, before = getattr(ctx.report.active, key), getattr(prior.active, key)
         expected = before.previous + before.change
         if now.previous != expected:
-            yield RULES["XY-ITEMS"].finding(
+            yield ctx.finding(
                 f"{label}上一年项目数量 {now.previous} ≠ 上年报告的上一年项目数量 {before.previous}"
                 f" + 本年增/减 {before.change:+d} = {expected}",
-                file=ctx.file,
-                line=ctx.line(("active", key, "previous")),
-                row=f"{caption} · {label}",
-                column="上一年项目数量",
-                key=f"active.{key}.previous",
+                at=("active", key, "previous"),
             )
 
 
@@ -257,15 +242,8 @@ def figure_jumps(ctx: CheckContext) -> Iterator[Finding]:
         last = before.get(path)
         if not last or last <= 0 or now < JUMP_FLOOR or now <= JUMP_FACTOR * last:
             continue
-        part, row, column = place(path, ctx.report.format)
-        yield RULES["XY-JUMP"].finding(
-            f"{now} 是上年（{prior.year}年）同一格 {last} 的 {now / last:.0f} 倍：请核对是否多打了数字或填错了格",
-            file=ctx.file,
-            line=ctx.line(path),
-            part=part,
-            row=row,
-            column=column,
-            key=dotted(path),
+        yield ctx.finding(
+            f"{now} 是上年（{prior.year}年）同一格 {last} 的 {now / last:.0f} 倍：请核对是否多打了数字或填错了格", at=path
         )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
-from ..model.forms import KEY_LABELS, KINDS, PART_GENERAL, deadline
+from ..model.forms import KINDS, PART_GENERAL, deadline
 from .context import CheckContext
 
 
@@ -26,12 +26,8 @@ def not_before_year_end(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     end = dt.date(report.year, 12, 31)
     if report.date <= end:
-        yield RULES["DATE-EARLY"].finding(
-            f"发布日期 {_zh(report.date)} 不在统计期结束（{_zh(end)}）之后；应为 {report.year + 1} 年的日期",
-            file=ctx.file,
-            line=ctx.line(("date",)),
-            row=KEY_LABELS["date"],
-            key="date",
+        yield ctx.finding(
+            f"发布日期 {_zh(report.date)} 不在统计期结束（{_zh(end)}）之后；应为 {report.year + 1} 年的日期", at=("date",)
         )
 
 
@@ -47,12 +43,8 @@ def within_deadline(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     limit = deadline(report.kind, report.year)
     if report.date > limit:
-        yield RULES["DATE-LATE"].finding(
-            f"发布日期 {_zh(report.date)} 晚于{KINDS[report.kind]}的公布期限 {_zh(limit)}（《条例》第四十九条）",
-            file=ctx.file,
-            line=ctx.line(("date",)),
-            row=KEY_LABELS["date"],
-            key="date",
+        yield ctx.finding(
+            f"发布日期 {_zh(report.date)} 晚于{KINDS[report.kind]}的公布期限 {_zh(limit)}（《条例》第四十九条）", at=("date",)
         )
 
 

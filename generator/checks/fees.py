@@ -8,7 +8,7 @@ import re
 from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
-from ..model.forms import KEY_LABELS, PARTS, application_row
+from ..model.forms import PARTS, application_row
 from ..model.tables import applications_table
 from .context import CheckContext
 
@@ -16,14 +16,6 @@ PART6 = PARTS[5]
 # Part 六 saying that no fee notice was sent / no fee was collected.
 _NO_NOTICE = re.compile(r"(?:未|没有|无)(?:发出|发送|开具|下发)?[^。；，]{0,6}收费通知")
 _NO_FEE = re.compile(r"(?:未|没有|无|不存在)(?:收取|征收|收)[^。；，]{0,12}(?:信息处理费|处理费|费用)")
-
-
-def _line_of_first(ctx: CheckContext, *paths: tuple) -> int | None:
-    """The line of the first path the input really has (fee_notices may be left out)."""
-    for path in paths:
-        if ctx.source is not None and path in ctx.source.lines:
-            return ctx.source.lines[path]
-    return ctx.line(paths[-1])
 
 
 def _is_2021(ctx: CheckContext) -> bool:
@@ -43,12 +35,11 @@ def unpaid_needs_notice(ctx: CheckContext) -> Iterator[Finding]:
     unpaid = applications_table(ctx.report).by_key["other.unpaid_fee"].total
     if unpaid > 0 and ctx.report.fee_notices.sent == 0:
         row = application_row("2021", "other.unpaid_fee")
-        yield RULES["FEE-UNPAID"].finding(
+        sent = ("fee_notices", "sent")
+        yield ctx.finding(
             f"表三（六）其他处理 {row.label} 总计为 {unpaid}，但发出收费通知的件数（fee_notices.sent）为 0",
-            file=ctx.file,
-            line=_line_of_first(ctx, ("fee_notices", "sent"), ("applications", "other", "unpaid_fee")),
-            row=KEY_LABELS["fee_notices.sent"],
-            key="fee_notices.sent",
+            at=sent,
+            line=ctx.line(sent, ("applications", "other", "unpaid_fee")),  # fee_notices may be left out
         )
 
 
@@ -64,12 +55,9 @@ def collected_within_notices(ctx: CheckContext) -> Iterator[Finding]:
         return
     fees = ctx.report.fee_notices
     if fees.collected > fees.amount_sent:
-        yield RULES["FEE-COLLECTED"].finding(
+        yield ctx.finding(
             f"实际收取 {format(fees.collected, 'f')} 元 > 收费通知总金额 {format(fees.amount_sent, 'f')} 元",
-            file=ctx.file,
-            line=ctx.line(("fee_notices", "collected")),
-            row=KEY_LABELS["fee_notices.collected"],
-            key="fee_notices.collected",
+            at=("fee_notices", "collected"),
         )
 
 
@@ -85,12 +73,8 @@ def amount_needs_notice(ctx: CheckContext) -> Iterator[Finding]:
         return
     fees = ctx.report.fee_notices
     if fees.sent == 0 and fees.amount_sent > 0:
-        yield RULES["FEE-NOTICE-AMOUNT"].finding(
-            f"发出收费通知 0 件，收费通知总金额却为 {format(fees.amount_sent, 'f')} 元",
-            file=ctx.file,
-            line=ctx.line(("fee_notices", "amount_sent")),
-            row=KEY_LABELS["fee_notices.amount_sent"],
-            key="fee_notices.amount_sent",
+        yield ctx.finding(
+            f"发出收费通知 0 件，收费通知总金额却为 {format(fees.amount_sent, 'f')} 元", at=("fee_notices", "amount_sent")
         )
 
 
@@ -116,11 +100,8 @@ def text_agrees_with_fees(ctx: CheckContext) -> Iterator[Finding]:
         elif fees.collected > 0 and (match := _NO_FEE.search(line)):
             said = (match.group(0), f"实际收取 {format(fees.collected, 'f')} 元")
         if said:
-            yield RULES["FEE-TEXT"].finding(
-                f"第六部分写“{said[0]}”，而信息处理费数字为：{said[1]}",
-                file=ctx.file,
-                line=item.line(offset),
-                key="text.other",
+            yield ctx.finding(
+                f"第六部分写“{said[0]}”，而信息处理费数字为：{said[1]}", at=item.path, line=item.line(offset)
             )
 
 

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model.forms import (
-    APPLICANT_COLUMNS,
-    APPLICATION_COLUMNS,
-    PARTS,
-    REVIEW_COLUMNS,
-    REVIEW_GROUPS,
-    TOTAL,
-)
+from ..findings import RULES, Finding, Severity
+from ..model.forms import APPLICANT_COLUMNS, APPLICATION_COLUMNS, PARTS, REVIEW_GROUPS
+from ..model.labels import table3_column
 from ..model.tables import applications_table, reviews_table
 from .context import CheckContext
-from ..findings import RULES, Finding, Severity
 
 PART3, PART4 = PARTS[2], PARTS[3]
 
@@ -31,18 +25,12 @@ PART3, PART4 = PARTS[2], PARTS[3]
     PART3,
 )
 def row_totals(ctx: CheckContext) -> Iterator[Finding]:
-    rule = RULES["T3-ROW-TOTAL"]
     for row in applications_table(ctx.report).rows:
         if row.spec.kind == "total":
             continue  # its 总计 is checked with the rest of the total row
         if row.given_total is not None and row.given_total != row.total:
-            yield rule.finding(
-                f"六类申请人之和 {row.total} ≠ 填报的总计 {row.given_total}",
-                file=ctx.file,
-                line=ctx.line(row.spec.path + (6,)),
-                row=row.spec.full_label,
-                column=TOTAL,
-                key=f"applications.{row.spec.key}[6]",
+            yield ctx.finding(
+                f"六类申请人之和 {row.total} ≠ 填报的总计 {row.given_total}", at=("applications", *row.spec.path, 6)
             )
 
 
@@ -54,23 +42,17 @@ def row_totals(ctx: CheckContext) -> Iterator[Finding]:
     PART3,
 )
 def results_total(ctx: CheckContext) -> Iterator[Finding]:
-    rule = RULES["T3-RESULTS-TOTAL"]
     table = applications_table(ctx.report)
     given = ctx.report.applications.total
     if given is None:
         return
     computed = table.results_sum
-    for index, column in enumerate(APPLICATION_COLUMNS):
+    for index in range(len(APPLICATION_COLUMNS)):
         if index == 6 and len(given) < 7:
             continue
         if given[index] != computed[index]:
-            yield rule.finding(
-                f"各项办理结果之和 {computed[index]} ≠ 填报的总计 {given[index]}",
-                file=ctx.file,
-                line=ctx.line(("applications", "total", index)),
-                row="（七）总计",
-                column=column,
-                key=f"applications.total[{index}]",
+            yield ctx.finding(
+                f"各项办理结果之和 {computed[index]} ≠ 填报的总计 {given[index]}", at=("applications", "total", index)
             )
 
 
@@ -82,21 +64,17 @@ def results_total(ctx: CheckContext) -> Iterator[Finding]:
     PART3,
 )
 def balance(ctx: CheckContext) -> Iterator[Finding]:
-    rule = RULES["T3-BALANCE"]
     table = applications_table(ctx.report)
     new, carried, total, forward = (table.by_key[key] for key in ("new", "carried_over", "total", "carried_forward"))
-    for index, column in enumerate(APPLICATION_COLUMNS):
+    for index in range(len(APPLICATION_COLUMNS)):
         left = new.values[index] + carried.values[index]
         right = total.values[index] + forward.values[index]
         if left != right:
-            yield rule.finding(
+            yield ctx.finding(
                 f"一、本年新收 {new.values[index]} + 二、上年结转 {carried.values[index]} = {left}"
                 f" ≠ （七）总计 {total.values[index]} + 四、结转下年度继续办理 {forward.values[index]} = {right}",
-                file=ctx.file,
-                line=ctx.line(("applications", "new", min(index, 5))),
+                at=table3_column(index),
                 row="一 + 二 = （七）总计 + 四",
-                column=column,
-                key=f"applications[{index}]",
             )
 
 
@@ -108,18 +86,10 @@ def balance(ctx: CheckContext) -> Iterator[Finding]:
     PART4,
 )
 def review_totals(ctx: CheckContext) -> Iterator[Finding]:
-    rule = RULES["T4-TOTAL"]
     table = reviews_table(ctx.report)
     for group, row in zip(REVIEW_GROUPS, table):
         if row.given_total is not None and row.given_total != row.total:
-            yield rule.finding(
-                f"四项结果之和 {row.total} ≠ 填报的总计 {row.given_total}",
-                file=ctx.file,
-                line=ctx.line(("reviews", group.key, 4)),
-                row=group.full_label,
-                column=REVIEW_COLUMNS[4],
-                key=f"reviews.{group.key}[4]",
-            )
+            yield ctx.finding(f"四项结果之和 {row.total} ≠ 填报的总计 {row.given_total}", at=("reviews", group.key, 4))
 
 
 __all__ = ["row_totals", "results_total", "balance", "review_totals", "APPLICANT_COLUMNS"]

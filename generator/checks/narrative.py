@@ -16,7 +16,6 @@ from typing import Iterator
 from ..document.placeholders import NarrativeText, table_figures
 from ..findings import RULES, Finding, Severity
 from ..model.forms import PARTS, TOTAL, application_row
-from ..model.labels import dotted, place
 from .context import CheckContext
 from .numerals import COUNT, parse_count
 
@@ -243,16 +242,10 @@ def expected(claim: Claim, report, figures: dict) -> Expected:
     raise KeyError(key)
 
 
-def _finding(rule_id: str, item: NarrativeText, claim: Claim, ctx: CheckContext, message: str, where: Expected) -> Finding:
-    part = place(item.path, ctx.report.format)[0]
-    return RULES[rule_id].finding(
-        message,
-        file=ctx.file,
-        line=item.line(claim.line),
-        part=part,
-        row=f"表{where.part[0]} · {where.row}",
-        column=where.column,
-        key=dotted(item.path),
+def _finding(ctx: CheckContext, item: NarrativeText, claim: Claim, message: str, where: Expected) -> Finding:
+    """At the claim's line of the text; row and column are those of the table cell the claim speaks of."""
+    return ctx.finding(
+        message, at=item.path, line=item.line(claim.line), row=f"表{where.part[0]} · {where.row}", column=where.column
     )
 
 
@@ -264,16 +257,10 @@ def _finding(rule_id: str, item: NarrativeText, claim: Claim, ctx: CheckContext,
     "未知的名称多半是笔误。",
 )
 def placeholder_problems(ctx: CheckContext) -> Iterator[Finding]:
-    rule = RULES["TEXT-PLACEHOLDER"]
     for item in ctx.narrative:
         for problem in item.problems:
-            yield rule.finding(
-                problem.message,
-                file=ctx.file,
-                line=item.line(problem.line),
-                part=place(item.path, ctx.report.format)[0],
-                key=dotted(item.path),
-            )
+            # the problem's line in the text; the part is shown, not the text's own label (e.g. （二）依申请公开)
+            yield ctx.finding(problem.message, at=item.path, line=item.line(problem.line), row=None)
 
 
 @RULES.rule(
@@ -289,12 +276,12 @@ def figures_match(ctx: CheckContext) -> Iterator[Finding]:
         where = expected(claim, ctx.report, figures)
         if claim.value not in where.values:
             message = f"正文“{claim.sentence}”写{claim.metric.label} {claim.value} 件，而表中为 {where.shown}"
-            yield _finding("TEXT-FIGURE", item, claim, ctx, message, where)
+            yield _finding(ctx, item, claim, message, where)
         kept = figures[claim.metric.key][0] if claim.kept is not None else None
         if kept is not None and claim.kept != kept:
             message = f"正文“{claim.sentence}”写{claim.metric.label}维持 {claim.kept} 件，而表四{claim.metric.label}结果维持为 {kept}"
             where = Expected((kept,), str(kept), PARTS[3], claim.metric.label, "结果维持")
-            yield _finding("TEXT-FIGURE", item, claim, ctx, message, where)
+            yield _finding(ctx, item, claim, message, where)
 
 
 def _stated(ctx: CheckContext) -> Iterator[tuple[NarrativeText, Claim]]:
@@ -337,7 +324,7 @@ def percents_match(ctx: CheckContext) -> Iterator[Finding]:
             f"正文“{claim.sentence}”写{claim.metric.label}占 {claim.percent}%，而按表三 {where.row} {value} 件"
             f"占{name} {denominators[name]} 件计算为 {shares[name].quantize(Decimal('0.1'))}%"
         )
-        yield _finding("TEXT-PERCENT", item, claim, ctx, message, where)
+        yield _finding(ctx, item, claim, message, where)
 
 
 __all__ = ["claims", "Claim", "METRICS", "expected", "placeholder_problems", "figures_match", "percents_match"]

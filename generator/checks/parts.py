@@ -7,8 +7,7 @@ import re
 from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
-from ..model.forms import KEY_LABELS, PART_GENERAL, PARTS
-from ..model.labels import dotted
+from ..model.forms import PART_GENERAL, PARTS
 from .context import CheckContext
 
 PART5 = PARTS[4]
@@ -43,11 +42,8 @@ def says_nothing(text: str) -> bool:
 def part5_not_empty(ctx: CheckContext) -> Iterator[Finding]:
     item = next((i for i in ctx.narrative if i.path == ("text", "problems")), None)
     if item is not None and says_nothing(item.text):
-        yield RULES["P5-EMPTY"].finding(
-            f"第五部分只写了“{item.text.strip()}”：请写明存在的主要问题、改进措施和上年问题的改进情况",
-            file=ctx.file,
-            line=ctx.line(("text", "problems")),
-            key="text.problems",
+        yield ctx.finding(
+            f"第五部分只写了“{item.text.strip()}”：请写明存在的主要问题、改进措施和上年问题的改进情况", at=item.path
         )
 
 
@@ -65,13 +61,10 @@ def article_50_covered(ctx: CheckContext) -> Iterator[Finding]:
     text = "\n".join(item.text for item in ctx.narrative)
     missing = [name for name, words in ARTICLE_50 if not words.search(text)]
     if missing:
-        path = ("text", "overview")
-        yield RULES["GOV-ART50"].finding(
+        yield ctx.finding(
             f"正文没有写到{'、'.join(missing)}结果情况（《条例》第五十条，人民政府的报告应写工作考核、社会评议和"
             "责任追究结果情况；通常写在一、总体情况的监督保障部分）",
-            file=ctx.file,
-            line=ctx.line(path),
-            key=dotted(path),
+            at=("text", "overview"),
         )
 
 
@@ -86,13 +79,10 @@ def format_fits_year(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     wanted = "2021" if report.year >= 2021 else "2019"
     if report.format != wanted and report.year >= 2019:
-        yield RULES["FORMAT-YEAR"].finding(
+        yield ctx.finding(
             f"{report.year}年度的报告应使用{NOTICES[wanted]}规定的格式（format: \"{wanted}\"），本报告用的是"
             f"{report.format}格式（{NOTICES[report.format]}）",
-            file=ctx.file,
-            line=ctx.line(("format",)),
-            row=KEY_LABELS["format"],
-            key="format",
+            at=("format",),
         )
 
 

@@ -1,4 +1,10 @@
-"""Where an input path stands in the official report: its part, row and column by their Chinese labels."""
+"""Where an input path stands in the official report: its part, row and column by their Chinese labels.
+
+An input path (`KeyPath`) is a tuple of mapping keys and list indexes from the top of the input, e.g.
+("applications", "withheld", "third_party", 2). From the one path come its place in the report (`place`), its key
+(`dotted`: "applications.withheld.third_party[2]") and the input line a finding about it points to (`line_path`, read
+with `Source.line_of`). A whole column of table 三, as a column identity speaks of it, is `table3_column(i)`.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from .forms import (
     REVIEW_GROUPS,
 )
 
+KeyPath = tuple[str | int, ...]  # an input path: keys and list indexes, from the top of the input
 Place = tuple[str | None, str | None, str | None]  # part, row, column
 
 
@@ -33,7 +40,21 @@ def _active_places(fmt: str) -> dict[tuple, tuple[str, str]]:
     return places
 
 
-def place(path: tuple, fmt: str) -> Place:
+def table3_column(index: int) -> KeyPath:
+    """Column `index` of table 三 as a whole (一 + 二 = （七）总计 + 四 holds per column): key "applications[i]", which
+    the web form shows on the column's cells; `place` gives its column, and its line is its 一、本年新收 cell's."""
+    return ("applications", index)
+
+
+def line_path(path: KeyPath) -> KeyPath:
+    """The path whose input line a finding about `path` points to: `path` itself, except that a whole column of
+    table 三 points to its cell in 一、本年新收 (the 总计 column, rarely typed there, to the row's 其他 cell)."""
+    if len(path) == 2 and path[0] == "applications" and isinstance(path[1], int):
+        return ("applications", "new", min(path[1], 5))
+    return path
+
+
+def place(path: KeyPath, fmt: str) -> Place:
     """The part, row and column of an input path such as ("applications", "withheld", "third_party", 2)."""
     if not path:
         return (PART_GENERAL, None, None)
@@ -69,7 +90,7 @@ def place(path: tuple, fmt: str) -> Place:
     return (PART_GENERAL, KEY_LABELS.get(".".join(str(p) for p in path[:2])), None)
 
 
-def dotted(path: tuple) -> str:
+def dotted(path: KeyPath) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
