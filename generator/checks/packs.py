@@ -24,10 +24,6 @@ def _pack(ctx: CheckContext) -> Pack | None:
         return None  # reported by PACK-UNKNOWN
 
 
-def _line(ctx: CheckContext, *path) -> int | None:
-    return ctx.source.line_of(path) if ctx.source is not None else None
-
-
 @RULES.rule(
     "PACK-UNKNOWN",
     Severity.ERROR,
@@ -44,12 +40,7 @@ def pack_loads(ctx: CheckContext) -> Iterator[Finding]:
     except PackError as exc:
         failure = exc
     for problem in failure.problems if failure is not None else ():
-        yield RULES["PACK-UNKNOWN"].finding(
-            f"模板包“{ctx.report.template}”不可用：{problem}",
-            file=ctx.file,
-            line=_line(ctx, "template"),
-            key="template",
-        )
+        yield ctx.finding(f"模板包“{ctx.report.template}”不可用：{problem}", at=("template",), row=None)
 
 
 def trial_render(pack: Pack, report) -> PackError | None:
@@ -84,13 +75,11 @@ def required_sections(ctx: CheckContext) -> Iterator[Finding]:
     for spec in pack.sections:
         text = given.get(spec["id"])
         if spec.get("required") and not (text and text.strip()):
-            yield RULES["PACK-SECTION-REQUIRED"].finding(
+            yield ctx.finding(
                 f"模板包“{pack.display_name}”（{pack.name}）要求填写章节“{spec['heading']}”："
                 f"请在 text.sections.{spec['id']} 写入该章节的文字",
-                file=ctx.file,
-                line=_line(ctx, "text", "sections", spec["id"]),
+                at=("text", "sections", spec["id"]),
                 part=PART_OF[spec["part"]],
-                key=f"text.sections.{spec['id']}",
             )
 
 
@@ -112,9 +101,8 @@ def unknown_sections(ctx: CheckContext) -> Iterator[Finding]:
     choices = "、".join(f"{sid}（{heading}）" for sid, heading in declared.items()) or "无（该模板包没有附加章节）"
     for sid in given:
         if sid not in declared:
-            yield RULES["PACK-SECTION-UNKNOWN"].finding(
+            yield ctx.finding(
                 f"模板包“{pack.display_name}”（{pack.name}）没有章节“{sid}”，这段文字不会出现在报告里；可用：{choices}",
-                file=ctx.file,
-                line=_line(ctx, "text", "sections", sid),
-                key=f"text.sections.{sid}",
+                at=("text", "sections", sid),
+                part=PART_GENERAL,
             )
