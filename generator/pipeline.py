@@ -1,5 +1,15 @@
 """The public API: load and check an input, build its document, render it — one path for the CLI, the batch
-runner and the web form."""
+runner, the roll-up, the collection workbook and the web form.
+
+    options = CheckOptions(previous=None, find_previous=True, templates=None)
+    checked = check_file(path, display, options)         # a YAML file: `govreport check`
+    checked = check_text(text, display, options, at=path)  # text not (yet) in a file: the web form, a workbook sheet
+    checked = check_loaded(loaded, options)              # data already loaded (a workbook sheet read cell by cell)
+    if checked.ok: render_to(checked, out_dir, stem, formats)
+
+Last year's report (the cross-year rules): `options.previous` when given; else, when `options.find_previous` and
+the input has a place (`path`, `at`), the file found beside it (checks/crossyear.py, `previous_for`).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +20,34 @@ from .checks import check
 from .checks.crossyear import Previous, previous_for
 from .document import Document, build
 from .findings import Finding, has_errors
-from .model import Loaded, load
+from .model import Loaded, load, load_string
 from .packs import Pack, PackError, pack_named
 from .writers import FORMATS, render_all, write_atomic
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How an input is checked (`--previous`, `--no-previous`, `--templates`)."""
+
+    previous: Path | None = None  # last year's input; None: look for it beside the input (if `find_previous`)
+    find_previous: bool = True  # look for last year's file beside the input when `previous` is not given
+    templates: Path | None = None  # an agency's own template folder, searched first for the input's pack
+
+    @classmethod
+    def of(cls, previous: str | Path | None = None, find_previous: bool = True,
+           templates: str | Path | None = None) -> "CheckOptions":
+        return cls(Path(previous) if previous else None, find_previous, Path(templates) if templates else None)
+
+    def for_rules(self) -> dict:
+        """The options as the rule context takes them today (checks.check(**options), CheckContext.options)."""
+        return {"templates": self.templates}
 
 
 @dataclass
 class Checked:
     loaded: Loaded
     findings: list[Finding] = field(default_factory=list)
-    options: dict = field(default_factory=dict)  # what it was checked with, e.g. templates (an agency's folder)
+    options: CheckOptions = field(default_factory=CheckOptions)  # what it was checked with
     previous: Previous | None = None  # last year's report used for the cross-year rules, or why none was
 
     @property
@@ -31,17 +59,37 @@ class Checked:
         return self.loaded.report
 
 
+def check_loaded(loaded: Loaded, options: CheckOptions | None = None, at: str | Path | None = None) -> Checked:
+    """Check a loaded input: every rule, with last year's report from `options.previous`, or found beside `at` (the
+    input's place) when `options.find_previous`. Without `at` nothing is looked for."""
+    options = options or CheckOptions()
+    where = Path(at) if at is not None else Path(loaded.file)
+    find = options.find_previous and at is not None
+    last_year = previous_for(where, loaded, options.previous, find)
+    return Checked(loaded, check(loaded, last_year, **options.for_rules()), options, last_year)
+
+
 def check_file(
     path: str | Path,
     display: str | None = None,
+    options: CheckOptions | None = None,
+    *,
     previous: str | Path | None = None,
     find_previous: bool = True,
-    **options,
+    templates: str | Path | None = None,
 ) -> Checked:
-    """Load and check one input; `previous` is last year's file, else one is looked for beside it (crossyear.py)."""
-    loaded = load(path, display)
-    last_year = previous_for(Path(path), loaded, Path(previous) if previous else None, find_previous)
-    return Checked(loaded, check(loaded, last_year, **options), options, last_year)
+    """Load and check one input file (`govreport check`). `display` names it in messages (default: the path).
+    Options as `CheckOptions`, or as the keywords `previous`, `find_previous`, `templates`."""
+    options = options or CheckOptions.of(previous, find_previous, templates)
+    return check_loaded(load(path, display), options, at=path)
+
+
+def check_text(
+    text: str, display: str, options: CheckOptions | None = None, at: str | Path | None = None
+) -> Checked:
+    """Load and check an input given as text, named `display` in messages: the web form's values (`at`: the file
+    they will be saved to, so last year's file is found beside it), a workbook sheet (no `at`)."""
+    return check_loaded(load_string(text, display), options, at)
 
 
 def pack_for(report, templates: Path | None = None) -> Pack:
@@ -62,7 +110,7 @@ def render_to(checked: Checked, out_dir: Path, stem: str, formats: tuple[str, ..
     """Render a checked, valid report into `out_dir/<stem>.<fmt>`; all formats are produced before any is written."""
     if not checked.ok:
         raise ValueError("refusing to render a report with errors")
-    pack = pack_for(checked.report, checked.options.get("templates"))
+    pack = pack_for(checked.report, checked.options.templates)
     outputs = render_document(document_for(checked.report, pack), pack, formats)
     written = []
     for fmt, data in outputs.items():
@@ -72,4 +120,16 @@ def render_to(checked: Checked, out_dir: Path, stem: str, formats: tuple[str, ..
     return written
 
 
-__all__ = ["Checked", "check_file", "document_for", "render_document", "render_to", "PackError", "FORMATS"]
+__all__ = [
+    "CheckOptions",
+    "Checked",
+    "check_file",
+    "check_loaded",
+    "check_text",
+    "document_for",
+    "pack_for",
+    "render_document",
+    "render_to",
+    "PackError",
+    "FORMATS",
+]

@@ -25,7 +25,7 @@ from generator.model.forms import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OU
 from generator.model.source import load_text
 from generator.pipeline import check_file
 from generator.web.app import create_app
-from generator.web.form import form_values
+from generator.web.fields import form_values
 from generator.web.yamledit import DRAFT_MARK
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -136,7 +136,7 @@ def report_fields(data: Path) -> dict[str, str]:
     import hashlib
 
     from generator.model.source import load_text
-    from generator.web.form import form_values
+    from generator.web.fields import form_values
 
     text = (data / NAME).read_text(encoding="utf-8")
     values = form_values(load_text(text).data, "2021")

@@ -30,7 +30,7 @@ with warnings.catch_warnings():
 from generator.limits import MAX_INPUT_BYTES
 from generator.model.source import load_text
 from generator.web.app import create_app
-from generator.web.form import active_keys, computed_keys, form_values, row_keys
+from generator.web.fields import active_keys, computed_keys, form_values, row_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 X21 = "xilinhot-2021.yaml"

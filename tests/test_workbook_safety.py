@@ -206,7 +206,7 @@ def test_formula_like_names_stay_text_in_the_workbook_the_yaml_and_summary_csv(t
 
 
 def test_summary_csv_cells(tmp_path):
-    from generator.batch.reports import csv_cell
+    from generator.batch.summary import csv_cell
 
     assert csv_cell("=1+1") == "'=1+1" and csv_cell("@A1") == "'@A1" and csv_cell("\r=1") == "'\r=1"
     assert csv_cell("+86 10 1234") == "'+86 10 1234" and csv_cell("-") == "'-"

@@ -404,9 +404,9 @@ def run_batch(
         def finish(result: dict) -> None:
             unit = by_stem.get(result["unit"])
             if unit is not None and unit.book is not None:
-                from .workbook import locate_findings
+                from .workbook.cells import locate_findings
 
-                result["findings"] = locate_findings(result["findings"], unit)
+                result["findings"] = locate_findings(result["findings"], unit.form, unit.display)
             results[result["unit"]] = result
             journal.write(_manifest_line(result))
             journal.flush()

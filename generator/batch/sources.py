@@ -3,16 +3,15 @@ workbooks; each unit gets the output name (stem) it will be written under, and c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding
+from ..findings import Finding, Severity
+from .names import safe_stem
 
 YAML_SUFFIXES = (".yaml", ".yml")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 RESERVED_STEMS = {"index", "summary"}  # OUT/index.html and OUT/summary.csv
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 class SourceProblem(Exception):
@@ -37,12 +36,6 @@ class Unit:
         return not any(f.is_error for f in self.findings)
 
 
-def safe_stem(name: str) -> str:
-    """A file name stem from a unit or sheet name: path separators and characters Windows refuses become “_”."""
-    stem = _UNSAFE.sub("_", name).strip().strip(".") or "_"
-    return stem[:120]
-
-
 def _yaml_files(folder: Path) -> list[Path]:
     found = []
     for path in sorted(folder.rglob("*")):
@@ -64,14 +57,35 @@ def collect_units(sources: list[Path]) -> list[Unit]:
                 raise SourceProblem(f"目录 {source} 里没有 .yaml 文件")
             units += [Unit(stem=path.stem, display=str(path), path=path) for path in files]
         elif source.suffix.lower() in WORKBOOK_SUFFIXES:
-            from .workbook import units_from_workbook
-
             units += units_from_workbook(source)
         elif source.exists() or source.suffix.lower() in YAML_SUFFIXES:
             # a missing or unreadable YAML file is a failed unit with a located error, not a usage error
             units.append(Unit(stem=source.stem, display=str(source), path=source))
         else:
             raise SourceProblem(f"找不到 {source}：应为 YAML 文件、包含 YAML 文件的目录，或采集表（.xlsx）")
+    return units
+
+
+def units_from_workbook(path: Path) -> list[Unit]:
+    """The filled sheets of a collection workbook as units (a sheet with errors becomes a unit that fails)."""
+    from .workbook.layout import RULE
+    from .workbook.reader import WorkbookError, read_workbook
+
+    try:
+        sheets, problems = read_workbook(path)
+    except WorkbookError as exc:
+        finding = Finding(rule=RULE, severity=Severity.ERROR, message=str(exc), file=str(path))
+        return [Unit(stem=safe_stem(path.stem), display=str(path), book=path, findings=[finding])]
+    units = []
+    for sheet, problem in problems:
+        units.append(Unit(stem=safe_stem(sheet), display=f"{path.name}:{sheet}", book=path, sheet=sheet,
+                          findings=[problem]))
+    for sheet in sheets:
+        if not sheet.filled:
+            continue
+        unit = Unit(stem=sheet.stem, display=sheet.display, text=sheet.text, book=path, sheet=sheet.sheet,
+                    form=sheet.fmt, findings=[f for f in sheet.findings if f.is_error])
+        units.append(unit)
     return units
 
 

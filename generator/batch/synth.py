@@ -8,7 +8,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from ..model.forms import APPLICATION_ROWS
+from ..model.forms import APPLICATION_ROWS, format_for_year
 from .yamlout import dump_input
 
 _COUNTIES = ("青山", "柳河", "石桥", "白沙", "龙泉", "桃源", "新华", "永安", "清水", "长乐", "丰宁", "安平", "兴隆", "平山")
@@ -102,7 +102,7 @@ def _applications(rng: random.Random, fmt: str) -> tuple[dict, dict]:
 
 def township(rng: random.Random, year: int = 2025) -> dict:
     """One township's input (plain values, as the YAML would load)."""
-    fmt = "2021" if year >= 2021 else "2019"
+    fmt = format_for_year(year)
     agency = _agency(rng)
     applications, figures = _applications(rng, fmt)
     if figures["new"] + figures["carried"]:

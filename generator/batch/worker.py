@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..checks import check
 from ..findings import Finding, Severity
-from ..model import load_string
 from ..packs import Pack, PackError
-from ..pipeline import Checked, check_file, document_for, pack_for
+from ..pipeline import CheckOptions, Checked, check_file, check_text, document_for, pack_for
 from ..writers import FORMATS, render_all, write_atomic, writer
 
 for _fmt in FORMATS:  # load every writer now, once per process
@@ -49,6 +47,18 @@ class Task:
     previous_entry: dict | None = None  # this unit's manifest entry from an earlier run
     force: bool = False
     templates: str | None = None  # an agency's own template folder (--templates), searched first
+
+    @property
+    def options(self) -> CheckOptions:
+        """How the unit is checked: last year's file from --previous-dir, else (YAML files only, unless
+        --previous-dir was given) one found beside the input as `govreport check` finds it."""
+        return CheckOptions.of(self.previous, find_previous=not self.no_find, templates=self.templates)
+
+    def checked(self) -> Checked:
+        """The unit loaded and checked through the pipeline (a workbook sheet as its imported text)."""
+        if self.text is not None:
+            return check_text(self.text, self.display, self.options)
+        return check_file(self.path, self.display, self.options)
 
 
 _PACK_HASHES: dict[str, str] = {}
@@ -194,21 +204,6 @@ def _input_bytes(task: Task) -> bytes:
         return b""  # the loader reports why it cannot be read
 
 
-def _checked(task: Task) -> Checked:
-    """Load and check; last year's report is the one from --previous-dir, else (YAML files only) one found beside
-    the input as `govreport check` finds it."""
-    given = Path(task.previous) if task.previous else None
-    if task.text is not None:
-        from ..checks.crossyear import previous_for
-
-        loaded = load_string(task.text, task.display)
-        last_year = previous_for(Path(task.display), loaded, given, find=False)
-        options = {"templates": Path(task.templates)} if task.templates else {}
-        return Checked(loaded, check(loaded, last_year, **options), options, last_year)
-    return check_file(task.path, task.display, previous=given, find_previous=given is None and not task.no_find,
-                      templates=Path(task.templates) if task.templates else None)
-
-
 def run_unit(task: Task) -> dict:
     """Check and render one unit; never raises (an unexpected error becomes a `crashed` result)."""
     started = time.perf_counter()
@@ -225,7 +220,7 @@ def run_unit(task: Task) -> dict:
     exhausted = False
     try:
         digest = hashlib.sha256(_input_bytes(task))
-        checked = _checked(task)
+        checked = task.checked()
         last_year = checked.previous.path if checked.previous is not None else None
         if last_year is not None:  # last year's figures are part of what was checked
             try:
@@ -242,7 +237,7 @@ def run_unit(task: Task) -> dict:
         if not checked.ok:
             return result
         try:
-            pack = pack_for(report, Path(task.templates) if task.templates else None)
+            pack = pack_for(report, checked.options.templates)
             key = {"input": digest.hexdigest(), "pack": pack_hash(pack), "code": task.code}
         except PackError as exc:
             result["findings"].append(_internal(task, str(exc), "PACK"))

@@ -59,7 +59,7 @@ def _interrupt(signum, frame):
 
 def _why(result: dict) -> str:
     """A failed unit on one console line: its first error, located (all of them are in index.html)."""
-    from ..batch.reports import findings_of
+    from ..batch.summary import findings_of
 
     errors = [f for f in findings_of(result) if f.is_error]
     if not errors:
@@ -143,9 +143,9 @@ def batch_command(
     """批量核对并生成：一个目录、多个文件或一份采集表，并行处理；结果见 OUT/index.html 和 OUT/summary.csv。
 
     一个单位出错不影响其他单位；有任何单位未通过时退出码为 1。中断后再次运行同一命令，从中断处继续。"""
-    from .report import _formats
+    from .report import output_formats
 
-    formats = _formats(to)
+    formats = output_formats(to)
     if previous_dir is not None and not previous_dir.is_dir():
         raise typer.BadParameter(f"不是目录：{previous_dir}", param_hint="--previous-dir")
     if not 0 <= unit_timeout <= 1_000_000:  # also NaN
@@ -156,7 +156,7 @@ def batch_command(
                                  "工作进程载入排版程序和字体后就要约 320 MB", param_hint="--unit-memory")
     _destination(out, True, "没有生成任何文件")
     units = _units(sources)
-    from ..batch.reports import write_reports
+    from ..batch.summary import write_reports
     from ..batch.runner import BatchOptions, run_batch
 
     options = BatchOptions(out_dir=out, formats=formats, jobs=jobs, recycle=recycle, previous_dir=previous_dir,

@@ -39,10 +39,13 @@ def _echo_findings(checked_list, as_json: bool) -> None:
             typer.echo(text, err=False)
 
 
-def _previous_options(files: List[Path], previous: Optional[Path], no_previous: bool) -> dict:
+def _check_options(files: List[Path], previous: Optional[Path], no_previous: bool, templates: Optional[Path]):
+    """--previous, --no-previous and --templates as the pipeline's CheckOptions."""
+    from ..pipeline import CheckOptions
+
     if previous is not None and len(files) > 1:
         raise typer.BadParameter("只能用于单个文件；核对多个文件时请把上年文件放在旁边，程序会自动查找", param_hint="--previous")
-    return {"previous": previous, "find_previous": not no_previous}
+    return CheckOptions.of(previous, find_previous=not no_previous, templates=templates)
 
 
 def _summary(checked_list) -> str:
@@ -64,8 +67,8 @@ def check_command(
     """核对报告：格式、勾稽关系、跨年度、正文与表格、期限等，全部问题按部分列出（错误在前）。全部通过退出码 0，有错误 1，用法错误 2。"""
     from ..pipeline import check_file
 
-    last_year = _previous_options(files, previous, no_previous)
-    results = [check_file(path, templates=templates, **last_year) for path in files]
+    options = _check_options(files, previous, no_previous, templates)
+    results = [check_file(path, options=options) for path in files]
     _echo_findings(results, as_json)
     failed = any(not c.ok for c in results) or (strict and any(c.findings for c in results))
     if not as_json:
@@ -73,7 +76,7 @@ def check_command(
     raise typer.Exit(1 if failed else 0)
 
 
-def _formats(value: str) -> tuple[str, ...]:
+def output_formats(value: str) -> tuple[str, ...]:
     from ..writers import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
@@ -94,7 +97,7 @@ def render_command(
     no_previous: bool = typer.Option(False, "--no-previous", help=NO_PREVIOUS_HELP),
 ) -> None:
     """生成报告。有错误的文件不生成（与 check 相同的提示），也不留下残缺文件。"""
-    formats = _formats(to)
+    formats = output_formats(to)
     stems: dict[str, Path] = {}
     for path in files:
         if path.stem in stems and stems[path.stem] != path:
@@ -109,8 +112,8 @@ def render_command(
     if problem:
         typer.echo(f"错误：{problem}；没有生成任何文件", err=True)
         raise typer.Exit(1)
-    last_year = _previous_options(files, previous, no_previous)
-    results = [check_file(path, templates=templates, **last_year) for path in files]
+    options = _check_options(files, previous, no_previous, templates)
+    results = [check_file(path, options=options) for path in files]
     _echo_findings(results, as_json=False)
     failed = False
     for path, checked in zip(files, results):

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..findings import Finding, Severity
 from ..limits import MAX_COUNT
-from .forms import FORMATS, KEY_LABELS
+from .forms import FORMATS, KEY_LABELS, format_for_year
 from .labels import dotted, place
 from .report import REPORT_CLASSES, Report, Report2019, Report2021
 from .source import Source, SourceError, load_file, load_text
@@ -58,7 +58,7 @@ def choose_format(data: dict) -> tuple[str, str | None]:
     fmt = data.get("format")
     if fmt is None:
         year = data.get("year")
-        return ("2021" if not isinstance(year, int) or year >= 2021 else "2019"), None
+        return (format_for_year(year) if isinstance(year, int) else "2021"), None
     fmt = str(fmt).strip()
     if fmt in FORMATS:
         return fmt, None

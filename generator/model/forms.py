@@ -10,6 +10,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 FORMATS = ("2021", "2019")
+FIRST_YEAR_2021 = 2021  # 国办公开办函〔2021〕30号: the 2021 format from the 2021 report on; 〔2019〕60号 for 2019 and 2020
+
+
+def format_for_year(year: int) -> str:
+    """The official format a year's report takes: "2021" for 2021 and later, "2019" for 2019–2020 (and before).
+
+    The one place that decides it: the loader (an input without `format:`), the scaffold, the collection workbook,
+    the web form, synthetic units and the FORMAT-YEAR rule all ask here."""
+    return "2021" if year >= FIRST_YEAR_2021 else "2019"
+
+
+def example_year(fmt: str) -> int:
+    """A report year that takes `fmt` (its latest for 2019, its first for 2021): for a form with no year yet."""
+    return FIRST_YEAR_2021 if fmt == "2021" else FIRST_YEAR_2021 - 1
+
 
 PARTS = (
     "一、总体情况",

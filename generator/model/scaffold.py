@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from .forms import ACTIVE_BLOCKS, APPLICANT_COLUMNS, APPLICATION_ROWS, KINDS, REVIEW_GROUPS, REVIEW_OUTCOMES, deadline
+from .forms import (
+    ACTIVE_BLOCKS,
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    KINDS,
+    REVIEW_GROUPS,
+    REVIEW_OUTCOMES,
+    deadline,
+    format_for_year,
+)
 
 _ACTIVE_ZERO = {
     "2021": {"rules": "{issued: 0, repealed: 0, in_force: 0}", "normative": "{issued: 0, repealed: 0, in_force: 0}"},
@@ -39,7 +48,7 @@ def _placeholder_comment(fmt: str) -> list[str]:
 
 
 def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
-    fmt = fmt or ("2021" if year >= 2021 else "2019")
+    fmt = fmt or format_for_year(year)
     notice = "国办公开办函〔2021〕30号" if fmt == "2021" else "国办公开办函〔2019〕60号（试行）"
     due = deadline(kind, year)
     out = [

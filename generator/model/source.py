@@ -54,6 +54,24 @@ class Source:
         return self.lines.get((), 1)
 
 
+MISSING: Any = object()  # what `value_at` gives for a path the data does not have
+
+
+def value_at(data: Any, path: Path_) -> Any:
+    """The value at an input path in plain data as loaded (`("applications", "new", 0)`), or MISSING where the data
+    has no such key or index — also where a value on the way is of another type (data not yet valid)."""
+    for key in path:
+        if isinstance(key, int):
+            if not isinstance(data, list) or key >= len(data):
+                return MISSING
+            data = data[key]
+        else:
+            if not isinstance(data, dict) or key not in data:
+                return MISSING
+            data = data[key]
+    return data
+
+
 def decode(raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]

@@ -1,5 +1,8 @@
 """The web form for agency staff (`govreport serve`): the official tables as the input grid, live checks through
-the same rule table as `govreport check`, save to YAML, downloads of HTML, DOCX, PDF and YAML."""
+the pipeline as `govreport check` checks a file, save to YAML, downloads of HTML, DOCX, PDF and YAML.
+
+app.py (routes), service.py (the folder of reports, checking the form, new reports), fields.py (the form's fields,
+named by input path, and the YAML they write), yamledit.py (writing values into the original text in place)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """The web form's routes (Starlette): the list of reports, the report page, live checks, save, downloads and new
-reports. Every check goes through `generator.checks` on the server; the page's JavaScript only shows the answer."""
+reports. Every check goes through the pipeline (`generator.pipeline`) on the server; the page's JavaScript only
+shows the answer."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -22,7 +22,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..document.nodes import Table
 from ..limits import MAX_INPUT_BYTES
 from ..model.forms import (
     FORMATS,
@@ -30,11 +29,13 @@ from ..model.forms import (
     KINDS,
     OVERVIEW_ASPECTS,
     PARTS,
+    format_for_year,
 )
+from ..model.grid import table_grid
 from ..model.source import SourceError, load_text, read_bounded
 from ..writers import os_error_zh, write_atomic
-from .form import BASE, OVERVIEW_SHAPE, FormError, cell_label, check_post, computed_keys, form_values
-from .reports import BadName, Busy, Folder, check_fields, digest, entry, new_report, packs
+from .fields import BASE, OVERVIEW_SHAPE, FormError, cell_label, check_post, computed_keys, form_values
+from .service import BadName, Busy, Folder, check_fields, digest, entry, new_report, packs
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 2 * 1024 * 1024  # bytes of one form post: the longest real reports are well under 200 KB
@@ -50,20 +51,6 @@ MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "yaml": "application/yaml; charset=utf-8",
 }
-
-
-@lru_cache(maxsize=None)
-def grid_tables(fmt: str) -> tuple[Table, ...]:
-    """Tables 二, 三 and 四 exactly as the report builds them (labels, merged cells, a `key` on every number cell)."""
-    from ..document import build
-    from ..model import validate
-    from ..model.scaffold import scaffold
-
-    source = load_text(scaffold(2021 if fmt == "2021" else 2020, "样表", "government", fmt))
-    source.data["text"] = {"overview": "-", "problems": "-", "other": "-"}
-    report = validate(source, "<样表>").report
-    assert report is not None
-    return tuple(build(report).tables())
 
 
 class Web:
@@ -164,7 +151,7 @@ class Web:
         if not isinstance(data, dict):
             raise HTTPException(422, f"“{name}”的顶层不是“键: 值”的映射，无法在表单中打开；请用文本编辑器修正")
         fmt = "2019" if str(data.get("format", "")) == "2019" or (
-            "format" not in data and isinstance(data.get("year"), int) and data["year"] < 2021
+            "format" not in data and isinstance(data.get("year"), int) and format_for_year(data["year"]) == "2019"
         ) else "2021"
         values = form_values(data, fmt)
         result = await run_in_threadpool(check_fields, values, text, name, self.resolve(name))
@@ -179,7 +166,7 @@ class Web:
             values=values,
             computed=set(computed_keys(fmt)),
             given=set(values) & set(computed_keys(fmt)),
-            tables=grid_tables(fmt),
+            tables=table_grid(fmt),  # tables 二, 三, 四: the official labels and merged cells
             packs=pack_list,
             kinds=KINDS,
             parts=PARTS,

@@ -15,13 +15,12 @@ from typing import Any
 import yaml
 
 from ..limits import MAX_CELL_DIGITS
-from ..model.source import SourceError, load_text
+from ..model.source import MISSING, SourceError, load_text, value_at
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 DRAFT_MARK = "# 【草稿】"
 DRAFT_LINE = DRAFT_MARK + "本文件尚有错误，未通过核对（由网页表单保存为草稿；改正后再保存即去掉本行）"
-MISSING = object()
 REMOVE = object()  # a node that takes its key out of the file
 
 
@@ -151,19 +150,6 @@ def same(got: Any, node: Any) -> bool:
     return isinstance(got, list) and len(got) == len(node) and all(same(g, n) for g, n in zip(got, node))
 
 
-def _get(data: Any, path: tuple) -> Any:
-    for key in path:
-        if isinstance(key, int):
-            if not isinstance(data, list) or key >= len(data):
-                return MISSING
-            data = data[key]
-        else:
-            if not isinstance(data, dict) or key not in data:
-                return MISSING
-            data = data[key]
-    return data
-
-
 # --- emitting -------------------------------------------------------------------------------------------------
 def _literal_reads_back(marker: str, body: list[str], value: str) -> bool:
     """Whether `value` written as a `|` block reads back as itself (a line of only blanks, a first line that is
@@ -282,10 +268,10 @@ class Editor:
             if not is_default(node):
                 self._insert(path, node, before)
             return
-        if same(_get(self.data, path), node):
+        if same(value_at(self.data, path), node):
             return
         index, indent, start, value, gap, comment = self._key(path)
-        if value == "" and isinstance(node, dict) and not isinstance(node, FlowMap) and isinstance(_get(self.data, path), dict):
+        if value == "" and isinstance(node, dict) and not isinstance(node, FlowMap) and isinstance(value_at(self.data, path), dict):
             keys = tuple(node)
             for i, (key, child) in enumerate(node.items()):
                 self.write(path + (key,), child, keys[:i])
@@ -338,7 +324,7 @@ def apply(text: str, tree: dict) -> str:
     result = editor.text()
     check = load_text(result).data
     for key, node in tree.items():
-        if not same(_get(check, (key,)), node):
+        if not same(value_at(check, (key,)), node):
             raise Unsupported(f"{key} did not read back")
     return result
 

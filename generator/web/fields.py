@@ -10,18 +10,24 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Mapping
 
-from ..model.forms import ACTIVE_BLOCKS, APPLICATION_ROWS, FORMATS, KEY_LABELS, OVERVIEW_ASPECTS, REVIEW_GROUPS
+from ..model.forms import (
+    ACTIVE_BLOCKS,
+    APPLICATION_ROWS,
+    FORMATS,
+    KEY_LABELS,
+    OVERVIEW_ASPECTS,
+    REVIEW_GROUPS,
+    example_year,
+)
 from ..model.labels import place
 from ..model.scaffold import scaffold
-from ..model.source import SourceError, load_text
+from ..model.source import MISSING, SourceError, load_text, value_at
 from ..packs import PACK_NAME
 from .yamledit import (
-    MISSING,
     REMOVE,
     FlowMap,
     Leaf,
     Unsupported,
-    _get,
     apply,
     date_leaf,
     header_comments,
@@ -47,7 +53,7 @@ def parse_key(key: str) -> tuple:
 
 
 def overview_shape(data: Any) -> str:
-    overview = _get(data, ("text", "overview"))
+    overview = value_at(data, ("text", "overview"))
     return "aspects" if isinstance(overview, dict) else "single"
 
 
@@ -157,8 +163,8 @@ def display(value: Any) -> str:
 def _row_default(path: tuple, data: Any) -> bool:
     """A row (or the fee block) left out of the file counts as zeros."""
     if path[0] in ("applications", "reviews"):
-        return _get(data, path[:-1]) is MISSING
-    return path[0] == "fee_notices" and _get(data, path) is MISSING
+        return value_at(data, path[:-1]) is MISSING
+    return path[0] == "fee_notices" and value_at(data, path) is MISSING
 
 
 def form_values(data: Any, fmt: str) -> dict[str, str]:
@@ -167,7 +173,7 @@ def form_values(data: Any, fmt: str) -> dict[str, str]:
     values: dict[str, str] = {OVERVIEW_SHAPE: shape, "format": fmt}
     for key in field_keys(fmt, shape):
         path = parse_key(key)
-        value = _get(data, path)
+        value = value_at(data, path)
         values[key] = "0" if value is MISSING and _row_default(path, data) else display(value)
         if key.startswith("text."):
             values[key] = values[key].rstrip("\n")
@@ -180,7 +186,7 @@ def form_values(data: Any, fmt: str) -> dict[str, str]:
 def given_totals(data: Any, fmt: str) -> dict[str, str]:
     out = {}
     for key in computed_keys(fmt):
-        value = _get(data, parse_key(key))
+        value = value_at(data, parse_key(key))
         if value is not MISSING:
             out[key] = display(value)
     return out
@@ -251,7 +257,7 @@ def tree(fields: Mapping[str, str], fmt: str) -> dict:
 
 def _scaffold_for(fields: Mapping[str, str], fmt: str) -> str:
     year = str(fields.get("year", "")).strip()
-    year_number = int(year) if year.isdigit() and 2008 <= int(year) <= 2100 else (2021 if fmt == "2021" else 2020)
+    year_number = int(year) if year.isdigit() and 2008 <= int(year) <= 2100 else example_year(fmt)
     kind = str(fields.get("kind", ""))
     return scaffold(year_number, "", kind if _KIND.match(kind) else "government", fmt)
 

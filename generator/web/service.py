@@ -1,5 +1,6 @@
-"""The folder of reports behind the web form: safe file names, the list with each file's status, checking the form's
-values through the same loader and rule table as `govreport check`, and new reports (scaffold or carried over)."""
+"""What the web form's routes call: the folder of reports (safe file names, the list with each file's status, one
+save at a time), checking the form's values through the pipeline as `govreport check` checks a file, and new reports
+(the scaffold, or carried over from last year's file)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..checks import check
 from ..findings import Finding, has_errors, sort_key
 from ..limits import SAVE_WAIT_SECONDS
-from ..model import load_string
-from ..model.forms import APPLICATION_ROWS, PART_GENERAL, PARTS, REVIEW_GROUPS
+from ..model.forms import PART_GENERAL, PARTS, format_for_year
 from ..model.scaffold import scaffold
 from ..model.source import SourceError, decode, load_text, read_bounded
+from ..model.tables import carried_figures, typed_totals
 from ..packs import PackError, load_pack
+from ..pipeline import Checked, check_text
 from ..writers import os_error_zh
-from .form import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, parse_key, to_yaml
-from .yamledit import DRAFT_MARK, MISSING, _get, set_draft
+from .fields import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, parse_key, to_yaml
+from .yamledit import DRAFT_MARK, set_draft
 
 SECTION_OF_PART = {PART_GENERAL: "general", "正文": "general"} | dict(
     zip(PARTS, ("overview", "active", "applications", "reviews", "problems", "other"))
@@ -151,11 +152,12 @@ def entry(folder: Folder, name: str) -> Entry:
         item.status, item.errors, item.first = "unreadable", 1, f"无法读取：{exc.strerror}"
         return item
     try:
-        loaded, findings = _check(text, name, folder.path(name))  # the text read above: one read, one parse
+        checked = _check(text, name, folder.path(name))  # the text read above: one read, one parse
     except Exception as exc:  # noqa: BLE001 - one file must never break the list of all the others
         item.status, item.errors = "unreadable", 1
         item.first = f"无法核对此文件（程序内部错误：{type(exc).__name__}），请用 govreport check 查看并报告此问题"
         return item
+    loaded, findings = checked.loaded, checked.findings
     item.draft = DRAFT_MARK in text
     if loaded.source is None:
         item.status = "unreadable"
@@ -198,13 +200,9 @@ class Result:
         }
 
 
-def _check(text: str, name: str, path: Path | None) -> tuple[Any, list[Finding]]:
+def _check(text: str, name: str, path: Path | None) -> Checked:
     """`govreport check` on `text` as if it were saved at `path` (last year's file is looked for beside it)."""
-    from ..checks.crossyear import previous_for
-
-    loaded = load_string(text, name)
-    previous = previous_for(path, loaded) if path is not None else None
-    return loaded, check(loaded, previous)
+    return check_text(text, name, at=path)
 
 
 def check_fields(fields: Mapping[str, str], original: str | None, name: str, path: Path | None = None) -> Result:
@@ -212,15 +210,15 @@ def check_fields(fields: Mapping[str, str], original: str | None, name: str, pat
     fmt = "2019" if fields.get("format") == "2019" else "2021"
     text, in_place = to_yaml(fields, original)
     drafted = set_draft(text, True)
-    loaded, findings = _check(drafted, name, path)
-    if not has_errors(findings):
+    checked = _check(drafted, name, path)
+    if not has_errors(checked.findings):
         drafted = set_draft(text, False)
-        loaded, findings = _check(drafted, name, path)
+        checked = _check(drafted, name, path)
     if not drafted.endswith("\n"):
         drafted += "\n"
     names = field_keys(fmt, str(fields.get(OVERVIEW_SHAPE) or "single")) + computed_keys(fmt)
-    data = loaded.source.data if loaded.source else None
-    return Result(drafted, findings, data, fmt, in_place, names)
+    data = checked.loaded.source.data if checked.loaded.source else None
+    return Result(drafted, checked.findings, data, fmt, in_place, names)
 
 
 def targets(key: str | None, names: list[str]) -> list[str]:
@@ -254,37 +252,9 @@ def finding_json(finding: Finding, names: list[str]) -> dict:
     return data
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _row_sum(row: Any, size: int) -> tuple[list[int | None], int | None]:
-    if row is MISSING:
-        return [0] * size, 0
-    if not isinstance(row, list):
-        return [None] * size, None
-    cells = [_int(v) for v in row[:size]] + [None] * (size - len(row[:size]))
-    return cells, (sum(cells) if all(v is not None for v in cells) else None)  # type: ignore[arg-type]
-
-
 def totals(data: Any, fmt: str) -> dict[str, str]:
     """The computed 总计 cells for the values as they stand ("" where a cell is not a whole number yet)."""
-    show = lambda v: "" if v is None else str(v)  # noqa: E731
-    out: dict[str, str] = {}
-    results: list[list[int | None]] = []
-    for spec in APPLICATION_ROWS[fmt]:
-        if spec.kind == "total":
-            continue
-        cells, total = _row_sum(_get(data, ("applications",) + spec.path), 6)
-        out[f"applications.{spec.key}[6]"] = show(total)
-        if spec.kind == "result":
-            results.append(cells + [total])
-    for i in range(7):
-        column = [row[i] for row in results]
-        out[f"applications.total[{i}]"] = show(sum(column) if all(v is not None for v in column) else None)  # type: ignore[arg-type]
-    for group in REVIEW_GROUPS:
-        out[f"reviews.{group.key}[4]"] = show(_row_sum(_get(data, ("reviews", group.key)), 4)[1])
-    return out
+    return {key: "" if value is None else str(value) for key, value in typed_totals(data, fmt).items()}
 
 
 # --- packs and new reports ------------------------------------------------------------------------------------
@@ -302,7 +272,8 @@ def packs() -> list[tuple[str, str]]:
 
 
 def carried_over(last: Any, fmt: str) -> dict[str, str]:
-    """Fields of a new report pre-filled from last year's data: who, and the figures that carry over."""
+    """Fields of a new report pre-filled from last year's data: who, and the figures that carry over (the model's
+    `carried_figures`: 二、上年结转, 现行有效件数, 2019's 对外公开总数量 and 上一年项目数量)."""
     out: dict[str, str] = {}
     if not isinstance(last, dict):
         return out
@@ -314,34 +285,13 @@ def carried_over(last: Any, fmt: str) -> dict[str, str]:
         for key, value in contact.items():
             if isinstance(value, str):
                 out[f"contact.{key}"] = value
-    forward = _get(last, ("applications", "carried_forward"))
-    if isinstance(forward, list):
-        for i, value in enumerate(forward[:6]):
-            if _int(value) is not None:
-                out[f"applications.carried_over[{i}]"] = str(value)  # 二、上年结转 ← 四、结转下年度继续办理
-    if str(last.get("format")) != fmt:
-        return out
-    if fmt == "2021":
-        for item in ("rules", "normative"):
-            value = _int(_get(last, ("active", item, "in_force")))
-            if value is not None:
-                out[f"active.{item}.in_force"] = str(value)  # 现行有效件数 carried
-    else:
-        for item in ("rules", "normative"):
-            value = _int(_get(last, ("active", item, "total")))
-            if value is not None:
-                out[f"active.{item}.total"] = str(value)  # 对外公开总数量 carried
-        for item in ("licensing", "other_services", "punishment", "coercion", "fees"):
-            previous = _int(_get(last, ("active", item, "previous")))
-            change = _int(_get(last, ("active", item, "change")))
-            if previous is not None and change is not None:
-                out[f"active.{item}.previous"] = str(previous + change)  # 上一年项目数量 = 上年的上一年 + 增减
+    out.update((key, str(value)) for key, value in carried_figures(last, fmt).items())
     return out
 
 
 def new_report(year: int, agency: str, kind: str, fmt: str | None, last_text: str | None) -> str:
     """The YAML of a new report: the scaffold, with last year's carried figures filled in where given."""
-    fmt = fmt or ("2021" if year >= 2021 else "2019")
+    fmt = fmt or format_for_year(year)
     base = scaffold(year, agency, kind, fmt)
     if last_text is None:
         return set_draft(base, True)
