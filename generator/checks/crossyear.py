@@ -16,7 +16,7 @@ from ..findings import RULES, Finding, Severity
 from ..limits import JUMP_FACTOR, JUMP_FLOOR
 from ..model import Loaded, load
 from ..model.forms import APPLICANT_COLUMNS, PART_GENERAL, PARTS
-from ..model.tables import applications_table
+from ..model.tables import applications_table, carried_over, in_force_now, previous_items_now
 from .context import CheckContext
 
 
@@ -149,7 +149,7 @@ def carried_matches(ctx: CheckContext) -> Iterator[Finding]:
     this = applications_table(ctx.report).by_key["carried_over"].values
     last = applications_table(prior).by_key["carried_forward"].values
     for index in range(len(APPLICANT_COLUMNS)):  # 总计 follows from the six columns
-        if this[index] != last[index]:
+        if this[index] != carried_over(last[index]):
             yield ctx.finding(
                 f"本年 二、上年结转 {this[index]} ≠ 上年报告（{prior.year}年，{ctx.previous.path}）"
                 f"四、结转下年度继续办理 {last[index]}",
@@ -171,7 +171,7 @@ def in_force_matches(ctx: CheckContext) -> Iterator[Finding]:
         return
     for key, label in (("rules", "规章"), ("normative", "行政规范性文件")):
         now, before = getattr(ctx.report.active, key), getattr(prior.active, key)
-        expected = before.in_force + now.issued - now.repealed
+        expected = in_force_now(before.in_force, now.issued, now.repealed)
         if now.in_force != expected:
             yield ctx.finding(
                 f"{label}现行有效件数 {now.in_force} ≠ 上年现行有效 {before.in_force} + 本年制发 {now.issued}"
@@ -203,7 +203,7 @@ def items_match(ctx: CheckContext) -> Iterator[Finding]:
         return
     for key, label in _ITEMS_2019:
         now, before = getattr(ctx.report.active, key), getattr(prior.active, key)
-        expected = before.previous + before.change
+        expected = previous_items_now(before.previous, before.change)
         if now.previous != expected:
             yield ctx.finding(
                 f"{label}上一年项目数量 {now.previous} ≠ 上年报告的上一年项目数量 {before.previous}"

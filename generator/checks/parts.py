@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
-from ..model.forms import PART_GENERAL, PARTS
+from ..model.forms import PART_GENERAL, PARTS, format_for_year
 from .context import CheckContext
 
 PART5 = PARTS[4]
@@ -77,7 +77,7 @@ def article_50_covered(ctx: CheckContext) -> Iterator[Finding]:
 )
 def format_fits_year(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
-    wanted = "2021" if report.year >= 2021 else "2019"
+    wanted = format_for_year(report.year)
     if report.format != wanted and report.year >= 2019:
         yield ctx.finding(
             f"{report.year}年度的报告应使用{NOTICES[wanted]}规定的格式（format: \"{wanted}\"），本报告用的是"
