@@ -26,9 +26,9 @@ from .forms import (
     TOTAL,
 )
 
-# Relative column widths, as the document sets the tables (table 三: millimetres of the 156 mm line).
+# Relative column widths, as the document sets the tables.
 ACTIVE_WIDTHS = (2.2, 1.6, 1.6, 1.6)
-APPLICATIONS_WIDTHS = (9.0, 20.0, 51.1, 12.7) + (10.5,) * 5 + (10.7,)
+APPLICATIONS_WIDTHS = (0.9, 1.7, 5.2) + (1.05,) * 7
 REVIEWS_WIDTHS = (1.0,) * 15
 
 # What a number cell holds: typed counts, typed counts that may be negative (本年增/减), typed amounts (万元), or a
