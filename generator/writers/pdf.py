@@ -53,12 +53,13 @@ class ReportHTML(weasyprint.HTML):
     """A report page for WeasyPrint: read by lxml where that gives WeasyPrint's own tree (see html_tree), with the
     report's lean user-agent stylesheet (where this WeasyPrint allows it)."""
 
-    def __init__(self, string: str, base_url: str):
+    def __init__(self, string: str, base_url: str, folders: tuple[Path, ...] = ()):
+        fetcher = ConfinedFetcher(folders)
         root = html_tree.tree(string) if _TREE_SWAPPABLE else None
         if root is None:
-            super().__init__(string=string, base_url=base_url)
+            super().__init__(string=string, base_url=base_url, url_fetcher=fetcher)
             return
-        super().__init__(string="<html></html>", base_url=base_url)  # base URL, fetcher, media type
+        super().__init__(string="<html></html>", base_url=base_url, url_fetcher=fetcher)  # base URL, fetcher, media type
         self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
         self.etree_element = self.wrapper_element.etree_element
 
@@ -66,6 +67,25 @@ class ReportHTML(weasyprint.HTML):
         if _UA_STYLESHEET is None:
             return super()._ua_stylesheets(*args, **kwargs)
         return [_UA_STYLESHEET]
+
+
+class ConfinedFetcher(weasyprint.urls.URLFetcher):
+    """WeasyPrint's URL fetcher, confined: a pack's page may use `data:` URLs and files inside the pack's own folders
+    (an image, a stylesheet), never another file of the machine nor the network, where a fetch could hang a batch.
+    A refused resource is left out of the page, as WeasyPrint does with any resource it cannot fetch."""
+
+    def __init__(self, folders: tuple[Path, ...]):
+        super().__init__(allowed_protocols=("data", "file"))
+        self._roots = tuple(Path(folder).resolve() for folder in folders)
+
+    def fetch(self, url, headers=None):
+        if url.lower().startswith("file:"):
+            from urllib.parse import unquote, urlsplit
+
+            target = Path(unquote(urlsplit(url).path)).resolve()
+            if not (target.is_file() and any(root in target.parents for root in self._roots)):
+                raise ValueError(f"模板包之外的文件不予读取：{url[:200]}")
+        return super().fetch(url, headers)
 
 
 def _tree_swappable() -> bool:
@@ -93,7 +113,7 @@ def render(document: Document, pack: Pack, page: str | None = None) -> bytes:
     """The PDF of `document`, from its HTML page (`page`, when the caller has made it already)."""
     text = render_text(document, pack) if page is None else page
     with _RENDERING:
-        html = ReportHTML(text, base_url=str(pack.dirs[0]))
+        html = ReportHTML(text, base_url=str(pack.dirs[0]), folders=tuple(pack.dirs))
         # One render builds a large graph of short-lived boxes; generational garbage collections that run in the
         # middle of it (and walk every long-lived WeasyPrint object) cost about 15 % of the time. Collect after.
         collecting = gc.isenabled()
