@@ -585,3 +585,13 @@ def test_a_mapping_written_as_a_text_is_rewritten_whole(folder):
     response = client.post(f"/api/save/{X21}", data=values, headers=JSON)
     assert response.status_code == 200, response.text
     assert load_text(path.read_text(encoding="utf-8")).data["applications"]["new"] == [3, 0, 0, 0, 0, 0]
+
+
+def test_a_pack_name_that_yaml_reads_as_a_number_is_saved_quoted(site):
+    """Found by the random posts: 模板包 "0" was written bare, read back as the number 0, and the save refused."""
+    name = "luzhou-2020.yaml"
+    path = site.reset(name)
+    post = {**fields_of(path), "template": "0"}
+    response = site.client.post(f"/api/save/{name}", data=post, headers=JSON)
+    assert response.status_code == 200, response.text
+    assert "template: \"0\"" in path.read_text(encoding="utf-8") or "template: '0'" in path.read_text(encoding="utf-8")

@@ -95,9 +95,19 @@ def date_leaf(text: str) -> Leaf:
 
 def plain_leaf(text: str, allowed: re.Pattern, default: str | None = None) -> Leaf:
     text = text.strip()
-    if allowed.match(text):
+    if allowed.match(text) and _reads_as_text(text):
         return Leaf(text, text, default=text == default)
     return string_leaf(text, optional=default is not None and text == "")
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether `text` written bare reads back as the same text (a pack named "0" or "true" must be quoted)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text) == text
+    except yaml.YAMLError:
+        return False
 
 
 def text_leaf(text: str, optional: bool = False) -> Leaf:
