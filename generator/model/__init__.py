@@ -18,7 +18,7 @@ from ..findings import Finding, Severity
 from ..limits import MAX_COUNT
 from .forms import FORMATS, KEY_LABELS, format_for_year
 from .labels import dotted, place
-from .report import REPORT_CLASSES, Report, Report2019, Report2021
+from .report import REPORT_CLASSES, Report, Report2019, Report2021, shown
 from .source import Source, SourceError, load_file, load_text
 
 INPUT_RULE = "INPUT"
@@ -174,40 +174,38 @@ def _message(error: dict, path: tuple, fmt: str) -> str:
             return f"不能填“{value}”或留空：没有就填 0"
         if isinstance(value, (Decimal, float)):
             if abs(value) > MAX_COUNT:
-                return f"数值过大（{_short(value)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字"
-            return f"应为整数，不能有小数（{_short(value)}）"
+                return _too_large(value)
+            return f"应为整数，不能有小数（{shown(value)}）"
         if isinstance(value, bool):
             return "应为整数，而不是 true/false"
         if isinstance(value, (list, dict)):
             return "应为一个整数"
         if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):  # too many digits to be read as a number
-            return f"数值过大（{_short(value)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字"
-        return f"应为整数，而不是“{_short(value)}”"
+            return _too_large(value)
+        return f"应为整数，而不是“{shown(value)}”"
     if kind == "greater_than_equal":
         if path and path[-1] == "year":
             return f"报告年度应在2008年以后，而不是 {value}"
         if error.get("ctx", {}).get("ge", 0) < 0:
-            return f"减少的数目过大（{_short(value)}）：最多减少 {MAX_COUNT:,}，请检查是否多打了数字"
-        return f"不能为负数（{_short(value)}）：件数只能是 0 或正整数"
+            return f"减少的数目过大（{shown(value)}）：最多减少 {MAX_COUNT:,}，请检查是否多打了数字"
+        return f"不能为负数（{shown(value)}）：件数只能是 0 或正整数"
     if kind == "less_than_equal":
         if path and path[-1] == "year":
-            return f"报告年度不对（{_short(value)}）"
-        return f"数值过大（{_short(value)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字"
+            return f"报告年度不对（{shown(value)}）"
+        return _too_large(value)
     if kind == "literal_error":
         if path and path[-1] == "kind":
-            return f"机关类型应为 government（人民政府，含乡镇、街道）或 department（县级以上人民政府部门），而不是 {_short(repr(value))}"
-        return f"取值不对：{_short(repr(value))}，应为 {error.get('ctx', {}).get('expected', '')}"
+            return f"机关类型应为 government（人民政府，含乡镇、街道）或 department（县级以上人民政府部门），而不是 {shown(repr(value))}"
+        return f"取值不对：{shown(repr(value))}，应为 {error.get('ctx', {}).get('expected', '')}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"{_label(path)} 下应是“键: 值”的映射，而不是 {_short(repr(value))}"
+        return f"{_label(path)} 下应是“键: 值”的映射，而不是 {shown(repr(value))}"
     if kind in ("string_type",):
         return "应为文字"
     return error["msg"]
 
 
-def _short(value: Any, size: int = 24) -> str:
-    """A typed value as a message shows it: a long one is cut, with its length (a 5,000-digit number stays readable)."""
-    text = str(value)
-    return text if len(text) <= size else f"{text[:size]}…（共{len(text)}个字符）"
+def _too_large(value: Any) -> str:
+    return f"数值过大（{shown(value)}）：件数上限为 {MAX_COUNT:,}（10亿），请检查是否多打了数字"
 
 
 def _unknown_key(path: tuple, fmt: str) -> str:

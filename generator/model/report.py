@@ -55,13 +55,15 @@ def _non_negative(value: Decimal) -> Decimal:
     if value > MAX_AMOUNT:
         raise PydanticCustomError(
             "money_too_large", "金额过大（{value}）：上限为 {limit}，请检查是否多打了数字",
-            {"value": _short(str(value)), "limit": f"{MAX_AMOUNT:,}"},
+            {"value": shown(value), "limit": f"{MAX_AMOUNT:,}"},
         )
     return value
 
 
-def _short(text: str, size: int = 24) -> str:
-    return text if len(text) <= size else f"{text[:size]}…（共{len(text)}位）"
+def shown(value: Any, size: int = 24) -> str:
+    """A typed value as a message shows it: a long one is cut, with its length (a 5,000-digit number stays readable)."""
+    text = str(value)
+    return text if len(text) <= size else f"{text[:size]}…（共{len(text)}个字符）"
 
 
 Money = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_non_negative)]
