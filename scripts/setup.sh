@@ -53,6 +53,17 @@ fi
 if [ "${1:-}" != "--no-samples" ]; then
   echo "==> govreport render inputs/*.yaml -o samples"
   .venv/bin/govreport render inputs/*.yaml -o samples
+  # What the README shows: the first page of a sample PDF, and the page with table 三's results.
+  SAMPLE=samples/xilinhot-2021.pdf
+  echo "==> pdftoppm $SAMPLE: samples/page-1.png, samples/page-table3.png"
+  pdftoppm -r 60 -f 1 -l 1 -png -singlefile "$SAMPLE" samples/page-1
+  for page in $(seq 1 "$(pdfinfo "$SAMPLE" | awk '/^Pages:/ {print $2}')"); do
+    text="$(pdftotext -f "$page" -l "$page" "$SAMPLE" -)"
+    if [[ "${text//[[:space:]]/}" == *"（七）总计"* ]]; then
+      pdftoppm -r 60 -f "$page" -l "$page" -png -singlefile "$SAMPLE" samples/page-table3
+      break
+    fi
+  done
   echo "==> python -m generator.web.screenshot samples/web-form-error.png"
   .venv/bin/python -m generator.web.screenshot samples/web-form-error.png
 fi

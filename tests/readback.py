@@ -48,6 +48,26 @@ def typed_number(text: str) -> str:
     return text
 
 
+# The columns whose figure is a change (本年增/减): printed with its sign, +80, -51, 0.
+SIGNED = {"change"}
+
+
+def typed_change(text: str) -> str:
+    """A change as the table prints it: the sign of an increase shown (+80), a decrease as typed (-51), 0."""
+    value = int(text.strip())
+    return f"+{value}" if value > 0 else str(value)
+
+
+def figure(text: str) -> int | str:
+    """A figure read back out of a table: "+80" → 80, "-51" → -51, "0" → 0; a decimal stays its text."""
+    text = text.strip()
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else text
+
+
+def printed(field: str | None, value: str) -> str:
+    return typed_change(value) if field in SIGNED else typed_number(value)
+
+
 def _get(data: dict, path: tuple[str, ...]):
     node = data
     for key in path:
@@ -162,7 +182,7 @@ def expected_active(data: dict) -> tuple[Grid, list[Region]]:
             c = 1
             for field, _label, span in columns:
                 value = active[key] if field is None else active[key][field]
-                row += [typed_number(value)] * span
+                row += [printed(field, value)] * span
                 if span > 1:
                     regions.append((len(grid), c, 1, span))
                 c += span
@@ -174,7 +194,7 @@ def active_rows(data: dict) -> list[tuple[str, list[str]]]:
     """Table 二's data rows as a reader sees them: the label, then each column's figure once."""
     active = data["active"]
     return [
-        (label, [typed_number(active[key] if field is None else active[key][field]) for field, _l, _s in columns])
+        (label, [printed(field, active[key] if field is None else active[key][field]) for field, _l, _s in columns])
         for _caption, columns, rows in ACTIVE[report_format(data)]
         for key, label in rows
     ]
@@ -218,6 +238,7 @@ class _Tables(HTMLParser):
         elif tag == "thead":
             self._thead = False
         elif tag in ("td", "th"):
+            self._cell["text"] = self._cell["text"].replace("\n", "")  # a label set line by line: its lines
             self._cell = None
 
     def handle_data(self, data):

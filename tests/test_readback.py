@@ -16,6 +16,7 @@ from readback import (
     docx_document,
     docx_grid,
     expected_active,
+    figure,
     expected_applications,
     expected_reviews,
     find_rows,
@@ -213,19 +214,31 @@ def _applications_rows(data) -> list[tuple[str, list[str]]]:
     return [(label, [str(v) for v in values[path]]) for path, _g, label, _k in application_rows(report_format(data))]
 
 
-def test_pdf_applications_on_one_page_in_order(input_path, rendered):
-    """Table 三 is never split: one page holds its corner, its header and all its rows, numbers in order."""
+def test_pdf_applications_in_order(input_path, rendered):
+    """Table 三 goes on to a next page only between its runs of rows (一 | 二 | 三's results under their merged label
+    | 四), its header repeated on every page it stands on; its rows and numbers read in order across the pages."""
     data = raw_input(input_path)
     pages = pdf_pages(rendered["pdf"])
     holding = [i for i, text in enumerate(pages) if squash(CORNER) in squash(text)]
-    assert len(holding) == 1, holding
-    page = pages[holding[0]]
-    assert find_rows(page, _applications_rows(data)) is not None, page
-    for label in ("申请人情况", "法人或其他组织", *APPLICANTS, "三、本年度办理结果"):
-        assert squash(label) in squash(page)
-    # the numbers of the table, in reading order, are exactly the 25 (23) rows × 7 of the input
-    expected = [v for _label, values in _applications_rows(data) for v in values]
-    assert numbers_after(page, CORNER, len(expected)) == expected
+    assert holding and holding == list(range(holding[0], holding[-1] + 1)), holding
+    for index in holding:  # the header on every page of the table
+        for label in ("申请人情况", "法人或其他组织", *APPLICANTS):
+            assert squash(label) in squash(pages[index]), (index, label)
+    rows = _applications_rows(data)
+    text = "\n".join(pages[index] for index in holding)
+    assert find_rows(text, rows) is not None, text
+    # the results, under one merged label, on one page
+    results = [label for path, _g, label, kind in application_rows(report_format(data)) if kind in ("result", "total")]
+    assert any(all(squash(label) in squash(pages[index]) for label in results) for index in holding)
+    # the numbers of the table, in reading order, are exactly the 25 (23) rows × 7 of the input: on each page but the
+    # last the table is the last thing, so every number after its header is the table's
+    expected = [v for _label, values in rows for v in values]
+    got: list[str] = []
+    for index in holding:
+        page = pages[index].split("\n")
+        page = "\n".join(line for line in page if not re.fullmatch(r"—\s*\d+\s*—", line.strip()))  # page number
+        got += numbers_after(page, CORNER, len(expected) - len(got))
+    assert got == expected
 
 
 def test_pdf_reviews_numbers(input_path, rendered):
@@ -242,6 +255,40 @@ def test_pdf_active_numbers(input_path, rendered):
     part2 = text[text.index(PARTS[1]) : text.index(PARTS[2])]
     rows = active_rows(raw_input(input_path))
     assert find_rows(part2, rows) is not None, (rows, part2)
+
+
+def _changes(data) -> list[tuple[str, str, int]]:
+    """Table 二's changes (本年增/减, 2019 format): (input key, row label, value) of each."""
+    from official import ACTIVE
+
+    return [
+        (key, label, int(data["active"][key][field]))
+        for _caption, columns, rows in ACTIVE[report_format(data)]
+        for key, label in rows
+        for field, _l, _s in columns
+        if field == "change"
+    ]
+
+
+def test_changes_read_back_with_their_sign(input_path, rendered):
+    """本年增/减 shows the sign of an increase (+80 beside -51), in HTML, DOCX and PDF alike, and reads back as the
+    input's number ("+80" is 80)."""
+    data = raw_input(input_path)
+    changes = _changes(data)
+    if not changes:
+        pytest.skip("the 2021 format has no 本年增/减")
+    html = {cell["key"]: cell["text"].strip() for row in html_grid(html_tables(rendered["html"])["table-active"])
+            for cell in row if cell["key"]}
+    texts, _elements = docx_grid(docx_document(rendered["docx"]).tables[0])
+    pdf = squash("\n".join(pdf_pages(rendered["pdf"])))
+    for key, label, value in changes:
+        shown = html[f"active.{key}.change"]
+        assert figure(shown) == value and shown.startswith("+") == (value > 0), (label, shown)
+        header = next(row for row in reversed(texts[: [r[0] for r in texts].index(label)]) if "本年增/减" in row)
+        in_docx = texts[[r[0] for r in texts].index(label)][header.index("本年增/减")]
+        assert in_docx == shown, (label, in_docx)
+        assert squash(label) in pdf and re.search(re.escape(squash(label)) + r"\d+" + re.escape(shown), pdf), label
+    assert any(value > 0 for _k, _l, value in changes) == any(text.startswith("+") for text in html.values())
 
 
 def test_pdf_fonts_embedded_and_page_a4(rendered):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..model.forms import (
     ACTIVE_BLOCKS,
@@ -20,7 +21,7 @@ from ..model.forms import (
 )
 from ..model.tables import applications_table, reviews_table
 from ..packs import Pack, load_pack
-from .figures import number
+from .figures import number, signed
 from .placeholders import fee_sentence, filled_report
 from .nodes import Block, Cell, Document, Heading, Paragraph, Row, Section, Signature, Table
 
@@ -28,8 +29,24 @@ SECTION_IDS = ("overview", "active", "applications", "reviews", "problems", "oth
 
 
 # --- narrative ------------------------------------------------------------------------------------------------
-_SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
+_SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")  # （一）: second level, 楷体
+_THIRD_LEVEL = re.compile(r"^(?:[0-9]{1,2}[.．、]|（[0-9]{1,2}）)")  # 1. and （1）: third level, 仿宋
 _LEAD = re.compile(r"^(（[一二三四五六七八九十]+）[^。！？\n]{1,40}?[。：:])(.+)$", re.S)
+# Small form variants that a seed typed for the brackets of a document number (﹝2020﹞): GB/T 9704 writes 〔2020〕,
+# and the small forms are tiny in every face that has them.
+_BRACKETS = str.maketrans({"﹝": "〔", "﹞": "〕"})
+_SPACES = re.compile(r"(?<=\S)[ \u00a0]+(?=\S)")
+
+
+def _tidy(text: str) -> str:
+    """Running text as it is set: 〔〕 for ﹝﹞, and no space between two Chinese characters (a space, or a no-break
+    space pasted from a web page, that a Chinese text never means: 图文解读 、 is 图文解读、)."""
+    def space(match: re.Match) -> str:
+        before, after = text[match.start() - 1], text[match.end()]
+        wide = unicodedata.east_asian_width(before) in "WF" and unicodedata.east_asian_width(after) in "WF"
+        return "" if wide else match.group()
+
+    return _SPACES.sub(space, text).translate(_BRACKETS)
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -42,17 +59,31 @@ def _join_lines(lines: list[str]) -> str:
     return text
 
 
+def _heading_level(body: str) -> int | None:
+    """2 for a paragraph that is only a （一）… heading, 3 for a 1.… or （1）… one; None for running text.
+
+    A heading is short and one phrase: it may end with "。" as some reports write it (（二）主动公开政府信息情况。),
+    but it holds no other full stop, question or exclamation mark."""
+    level = 2 if _SUBHEADING.match(body) else 3 if _THIRD_LEVEL.match(body) else None
+    if level is None or len(body) > 40:
+        return None
+    inner = body[:-1] if body.endswith("。") else body
+    return None if any(mark in inner for mark in "。！？；") else level
+
+
 def paragraphs(text: str | None) -> list[Block]:
-    """Narrative text → paragraphs (split on blank lines); a short （一）… line becomes a second-level heading."""
+    """Narrative text → paragraphs (split on blank lines). A paragraph that is only a short （一）… or 1.… phrase
+    becomes a heading; a paragraph that opens with a （一）… phrase keeps it as a run-in heading (`lead`)."""
     if not text:
         return []
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
-        body = _join_lines(chunk.splitlines())
+        body = _tidy(_join_lines(chunk.splitlines()))
         if not body:
             continue
-        if _SUBHEADING.match(body) and len(body) <= 40 and not body.endswith("。"):
-            blocks.append(Heading(2, body))
+        level = _heading_level(body)
+        if level is not None:
+            blocks.append(Heading(level, body))
             continue
         lead = _LEAD.match(body)
         if lead:
@@ -158,23 +189,48 @@ def _overview(report, pack: Pack) -> list[Block]:
     return blocks
 
 
+# --- the official tables -------------------------------------------------------------------------------------------
+# The labels of the tables' narrow columns, line by line ("|") as the official form (and the reports that copy it) sets
+# them: 商业/企业, （三）不予/公开, 结果/维持; 自然人 on one line; 三、本年度办理结果 one character a line, read downwards
+# in its column two characters wide. Each column is wide enough for its labels' longest line. Other labels are wide
+# enough for their column or are sentences, which break anywhere.
+_LABEL_LINES = {
+    lines.replace("|", ""): tuple(lines.split("|"))
+    for lines in (
+        "自然人", "商业|企业", "科研|机构", "社会|公益|组织", "法律|服务|机构", "其他", "总计",
+        "（三）不予|公开", "（四）无法|提供", "（五）不予|处理", "（六）其他|处理", "三、|本|年|度|办|理|结|果",
+        "结果|维持", "结果|纠正", "其他|结果", "尚未|审结",
+    )
+}
+
+
+def label(text: str, **spans) -> Cell:
+    """A label cell, set line by line where its column is narrow (see _LABEL_LINES)."""
+    return Cell(text, lines=_LABEL_LINES.get(text, ()), **spans)
+
+
 # --- table 二 -------------------------------------------------------------------------------------------------
 def active_table(report, font_size: float) -> Table:
+    """Four (2019: five) blocks, each its caption, its header and its rows: the table may go on to a next page
+    between two blocks, each of which reads on its own."""
     rows: list[Row] = []
+    breaks: list[int] = []
     for block in ACTIVE_BLOCKS[report.format]:
-        rows.append(Row([Cell(block.caption, colspan=4, header=True)]))
+        if rows:
+            breaks.append(len(rows))
+        rows.append(Row([label(block.caption, colspan=4, header=True)]))
         rows.append(
-            Row([Cell(ACTIVE_ITEM_HEADER, header=True)] + [Cell(c.label, colspan=c.span, header=True) for c in block.columns])
+            Row([label(ACTIVE_ITEM_HEADER, header=True)] + [label(c.label, colspan=c.span, header=True) for c in block.columns])
         )
-        for key, label in block.rows:
+        for key, name in block.rows:
             item = getattr(report.active, key)
-            cells = [Cell(label, align="center")]
+            cells = [label(name, align="center")]
             for column in block.columns:
                 value = item if column.field is None else getattr(item, column.field)
                 path = f"active.{key}" + (f".{column.field}" if column.field else "")
-                cells.append(Cell(number(value), colspan=column.span, key=path))
+                cells.append(Cell(signed(value) if column.signed else number(value), colspan=column.span, key=path))
             rows.append(Row(cells))
-    return Table("active", [2.2, 1.6, 1.6, 1.6], rows, font_size=font_size, keep_together=True)
+    return Table("active", [2.2, 1.6, 1.6, 1.6], rows, font_size=font_size, breaks=tuple(breaks))
 
 
 # --- table 三 -------------------------------------------------------------------------------------------------
@@ -183,23 +239,32 @@ def applications_header() -> list[Row]:
         Row(
             [
                 Cell(APPLICATIONS_CORNER, colspan=3, rowspan=3, header=True),
-                Cell("申请人情况", colspan=7, header=True),
+                label("申请人情况", colspan=7, header=True),
             ],
             header=True,
         ),
         Row(
             [
-                Cell(APPLICANT_COLUMNS[0], rowspan=2, header=True),
-                Cell("法人或其他组织", colspan=5, header=True),
-                Cell(TOTAL, rowspan=2, header=True),
+                label(APPLICANT_COLUMNS[0], rowspan=2, header=True),
+                label("法人或其他组织", colspan=5, header=True),
+                label(TOTAL, rowspan=2, header=True),
             ],
             header=True,
         ),
-        Row([Cell(name, header=True) for name in ORGANISATION_COLUMNS], header=True),
+        Row([label(name, header=True) for name in ORGANISATION_COLUMNS], header=True),
     ]
 
 
+# Column widths of table 三 in millimetres of the 156 mm line (relative widths for other lines): 三、 two characters
+# wide, （三）不予 five, the row labels thirteen and a half (every one-line label of the form on one line), 自然人
+# three, and five digits in every figure column. At the 10.5 pt of the pack's applications_table size, with the cell
+# padding of report.css (and of the DOCX).
+APPLICATIONS_COLUMNS = [9.0, 20.0, 51.1, 12.7] + [10.5] * 5 + [10.7]
+
+
 def applications_table_node(report, font_size: float) -> Table:
+    """The header, then 一, 二, 三 (all its result rows under one merged label) and 四: the table may go on to the next
+    page before 二, before 三 or before 四, the header repeated."""
     table = applications_table(report)
     specs = APPLICATION_ROWS[report.format]
     results_count = sum(1 for s in specs if s.kind in ("result", "total"))
@@ -208,52 +273,56 @@ def applications_table_node(report, font_size: float) -> Table:
         if spec.group:
             group_sizes[spec.group] = group_sizes.get(spec.group, 0) + 1
     rows = applications_header()
+    first = len(rows)
+    breaks: list[int] = []
     seen_results = False
     seen_groups: set[str] = set()
     for computed in table.rows:
         spec = computed.spec
         labels: list[Cell] = []
         if spec.kind in ("intake", "forward"):
-            labels.append(Cell(spec.label, colspan=3, align="left"))
+            if len(rows) > first:
+                breaks.append(len(rows))
+            labels.append(label(spec.label, colspan=3, align="left"))
         else:
             if not seen_results:
-                labels.append(Cell(RESULTS_LABEL, rowspan=results_count, align="center"))
+                breaks.append(len(rows))
+                labels.append(label(RESULTS_LABEL, rowspan=results_count, align="center"))
                 seen_results = True
             if spec.group:
                 if spec.group not in seen_groups:
-                    labels.append(Cell(spec.group, rowspan=group_sizes[spec.group], align="left"))
+                    labels.append(label(spec.group, rowspan=group_sizes[spec.group], align="left"))
                     seen_groups.add(spec.group)
-                labels.append(Cell(spec.label, align="left"))
+                labels.append(label(spec.label, align="left"))
             else:
-                labels.append(Cell(spec.label, colspan=2, align="left"))
+                labels.append(label(spec.label, colspan=2, align="left"))
         numbers = [
             Cell(number(value), key=f"applications.{spec.key}[{index}]") for index, value in enumerate(computed.values)
         ]
         rows.append(Row(labels + numbers))
-    columns = [0.9, 1.7, 5.2] + [1.05] * 7
-    return Table("applications", columns, rows, font_size=font_size, keep_together=True)
+    return Table("applications", APPLICATIONS_COLUMNS, rows, font_size=font_size, breaks=tuple(breaks))
 
 
 # --- table 四 -------------------------------------------------------------------------------------------------
 def reviews_table_node(report, font_size: float) -> Table:
     header = [
         Row(
-            [Cell(REVIEW_GROUPS[0].label, colspan=5, header=True), Cell("行政诉讼", colspan=10, header=True)],
+            [label(REVIEW_GROUPS[0].label, colspan=5, header=True), label("行政诉讼", colspan=10, header=True)],
             header=True,
         ),
         Row(
-            [Cell(name, rowspan=2, header=True) for name in REVIEW_OUTCOMES + (TOTAL,)]
-            + [Cell(group.label, colspan=5, header=True) for group in REVIEW_GROUPS[1:]],
+            [label(name, rowspan=2, header=True) for name in REVIEW_OUTCOMES + (TOTAL,)]
+            + [label(group.label, colspan=5, header=True) for group in REVIEW_GROUPS[1:]],
             header=True,
         ),
-        Row([Cell(name, header=True) for _ in REVIEW_GROUPS[1:] for name in REVIEW_OUTCOMES + (TOTAL,)], header=True),
+        Row([label(name, header=True) for _ in REVIEW_GROUPS[1:] for name in REVIEW_OUTCOMES + (TOTAL,)], header=True),
     ]
     cells = [
         Cell(number(value), key=f"reviews.{group.key}[{index}]")
         for group, row in zip(REVIEW_GROUPS, reviews_table(report))
         for index, value in enumerate(row.values)
     ]
-    return Table("reviews", [1.0] * 15, header + [Row(cells)], font_size=font_size, keep_together=True)
+    return Table("reviews", [1.0] * 15, header + [Row(cells)], font_size=font_size)
 
 
 # --- the document ---------------------------------------------------------------------------------------------

@@ -5,8 +5,11 @@ Every writer (HTML, PDF, DOCX) reads only this structure, so a change of wording
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Union
+
+from ..model.grid import span_slots
 
 
 @dataclass
@@ -17,6 +20,9 @@ class Cell:
     header: bool = False
     align: str = "center"  # "center" | "left"
     key: str | None = None  # input path of a number cell, e.g. "applications.new[0]"
+    # A label of a narrow column set line by line as the official form sets it ("商业", "企业"); one line never
+    # breaks ("自然人"). Empty: the label breaks where its column's width makes it (a sentence may break anywhere).
+    lines: tuple[str, ...] = ()
 
 
 @dataclass
@@ -32,35 +38,36 @@ class Table:
     columns: list[float]  # relative widths
     rows: list[Row]
     font_size: float = 12.0  # pt
-    keep_together: bool = False  # never split across pages (rowspans would be clipped)
+    # The rows (indices into `rows`) before which the table may go on to the next page: row boundaries that no merged
+    # cell crosses, each chosen so that both parts read on their own (the header rows repeat). Empty: never split.
+    breaks: tuple[int, ...] = ()
+
+    @property
+    def keep_together(self) -> bool:
+        """Never split across pages."""
+        return not self.breaks
+
+    def groups(self) -> list[range]:
+        """The body rows in the runs that stay on one page: split at `breaks`, no merged cell crossing a boundary."""
+        first = next((r for r, row in enumerate(self.rows) if not row.header), len(self.rows))
+        bounds = [first, *sorted(b for b in self.breaks if first < b < len(self.rows)), len(self.rows)]
+        groups = [range(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+        ends = {group.stop for group in groups} | {first}
+        for r, row in enumerate(self.rows):
+            for cell in row.cells:
+                if cell.rowspan > 1 and any(r < end < r + cell.rowspan for end in ends):
+                    raise ValueError(f"table {self.id}: cell {cell.text!r} of row {r} crosses a page break")
+        return groups
 
     def grid(self) -> list[list[tuple[Cell, bool, bool]]]:
         """Every slot of the full grid: (cell, is_origin_row, is_origin_column) — for writers without rowspan."""
-        width = len(self.columns)
-        grid: list[list[tuple[Cell, bool, bool] | None]] = [[None] * width for _ in self.rows]
-        for r, row in enumerate(self.rows):
-            c = 0
-            for cell in row.cells:
-                while c < width and grid[r][c] is not None:
-                    c += 1
-                if c >= width:
-                    raise ValueError(f"table {self.id}: row {r} has more cells than columns")
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        if r + dr >= len(self.rows) or c + dc >= width or grid[r + dr][c + dc] is not None:
-                            raise ValueError(f"table {self.id}: cell {cell.text!r} overlaps at row {r}, column {c}")
-                        grid[r + dr][c + dc] = (cell, dr == 0, dc == 0)
-                c += cell.colspan
-        for r, slots in enumerate(grid):
-            if any(slot is None for slot in slots):
-                raise ValueError(f"table {self.id}: row {r} is not full")
-        return grid  # type: ignore[return-value]
+        return span_slots(self.id, self.rows, len(self.columns))
 
 
 @dataclass
 class Heading:
     kind = "heading"
-    level: int  # 1: 一、… (黑体); 2: （一）… (楷体)
+    level: int  # 1: 一、… (黑体); 2: （一）… (楷体); 3: 1.… or （1）… (仿宋, as the body)
     text: str
 
 
@@ -68,7 +75,7 @@ class Heading:
 class Paragraph:
     kind = "paragraph"
     text: str
-    lead: str = ""  # a leading （一）… sentence set in the second-level heading face
+    lead: str = ""  # a run-in heading: a leading （一）… sentence, set in the second-level heading face
     role: str = "body"  # "body" | "note"
 
 
@@ -84,10 +91,27 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
 
 
+def width_in_characters(text: str) -> float:
+    """How many characters of the grid a line of text takes: a Chinese character or full-width mark one, a digit,
+    Latin letter or half-width mark one half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
 @dataclass
 class Signature:
     issuer: str
     date: str  # e.g. "2022年1月20日"
+
+    def right_indents(self) -> tuple[float, float]:
+        """How far the issuer's line and the date's line end from the right edge of the text, in characters.
+
+        GB/T 9704—2012 7.3.5.3 (a 落款 without a seal): the issuer 右空二字; the date on the next line, its first
+        character two characters right of the issuer's first; a date longer than the issuer 右空二字, and the issuer
+        moved left so that the date still starts two characters right of it."""
+        issuer, date = width_in_characters(self.issuer), width_in_characters(self.date)
+        if date <= issuer:
+            return 2.0, issuer - date
+        return 4.0 + date - issuer, 2.0
 
 
 @dataclass

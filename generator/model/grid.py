@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from .forms import (
     ACTIVE_BLOCKS,
@@ -26,9 +27,9 @@ from .forms import (
     TOTAL,
 )
 
-# Relative column widths, as the document sets the tables.
+# Relative column widths, as the document sets the tables (table 三: millimetres of the 156 mm line).
 ACTIVE_WIDTHS = (2.2, 1.6, 1.6, 1.6)
-APPLICATIONS_WIDTHS = (0.9, 1.7, 5.2) + (1.05,) * 7
+APPLICATIONS_WIDTHS = (9.0, 20.0, 51.1, 12.7) + (10.5,) * 5 + (10.7,)
 REVIEWS_WIDTHS = (1.0,) * 15
 
 # What a number cell holds: typed counts, typed counts that may be negative (本年增/减), typed amounts (万元), or a
@@ -71,25 +72,7 @@ class TableGrid:
 
     def slots(self) -> list[list[tuple[GridCell, bool, bool]]]:
         """Every slot of the full grid: (cell, is_origin_row, is_origin_column), rows × columns."""
-        width = len(self.widths)
-        grid: list[list[tuple[GridCell, bool, bool] | None]] = [[None] * width for _ in self.rows]
-        for r, row in enumerate(self.rows):
-            c = 0
-            for cell in row.cells:
-                while c < width and grid[r][c] is not None:
-                    c += 1
-                if c >= width:
-                    raise ValueError(f"table {self.id}: row {r} has more cells than columns")
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        if r + dr >= len(self.rows) or c + dc >= width or grid[r + dr][c + dc] is not None:
-                            raise ValueError(f"table {self.id}: cell {cell.text!r} overlaps at row {r}, column {c}")
-                        grid[r + dr][c + dc] = (cell, dr == 0, dc == 0)
-                c += cell.colspan
-        for r, slots in enumerate(grid):
-            if any(slot is None for slot in slots):
-                raise ValueError(f"table {self.id}: row {r} is not full")
-        return grid  # type: ignore[return-value]
+        return span_slots(self.id, self.rows, len(self.widths))
 
     def cells(self) -> list[GridCell]:
         return [cell for row in self.rows for cell in row.cells]
@@ -212,3 +195,26 @@ def table_grid(fmt: str) -> tuple[TableGrid, TableGrid, TableGrid]:
 
 
 __all__ = ["GridCell", "GridRow", "TableGrid", "table_grid", "COUNT", "SIGNED", "MONEY", "TOTAL_CELL"]
+
+
+def span_slots(table: str, rows, width: int) -> list[list[tuple[Any, bool, bool]]]:
+    """The full grid of a table given as rows of cells with colspan/rowspan (the grid's and the document's alike):
+    every slot as (cell, is_origin_row, is_origin_column); a row too long, an overlap or a gap is a ValueError."""
+    grid: list[list[tuple[Any, bool, bool] | None]] = [[None] * width for _ in rows]
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row.cells:
+            while c < width and grid[r][c] is not None:
+                c += 1
+            if c >= width:
+                raise ValueError(f"table {table}: row {r} has more cells than columns")
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    if r + dr >= len(rows) or c + dc >= width or grid[r + dr][c + dc] is not None:
+                        raise ValueError(f"table {table}: cell {cell.text!r} overlaps at row {r}, column {c}")
+                    grid[r + dr][c + dc] = (cell, dr == 0, dc == 0)
+            c += cell.colspan
+    for r, slots in enumerate(grid):
+        if any(slot is None for slot in slots):
+            raise ValueError(f"table {table}: row {r} is not full")
+    return grid  # type: ignore[return-value]

@@ -319,7 +319,7 @@ def _table(table: Table, area: int = TYPE_AREA_TWIPS, *, keep_last: bool = False
     ]
     last = len(table.rows) - 1
     for r, (row, slots) in enumerate(zip(table.rows, grid)):
-        keep = (table.keep_together and r < last) or keep_last
+        keep = (r < last and r + 1 not in table.breaks) or keep_last  # a row goes on only where the table may break
         trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if row.header else "")
         parts.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
         c = 0
@@ -359,7 +359,9 @@ def body_xml(document: Document, pack: Pack) -> str:
     end = len(items) - 1
     for i, block in enumerate(items):
         keep = i == end
-        if isinstance(block, Heading):
+        if isinstance(block, Heading) and block.level == 3:  # 1.… of its own: the body face, kept with what follows
+            out.append(_paragraph("Normal", block.text, keep=True))
+        elif isinstance(block, Heading):
             out.append(_paragraph("Heading1" if block.level == 1 else "Heading2", block.text))
         elif isinstance(block, Paragraph):
             out.append(_paragraph("Normal", block.text, block.lead, lead_font, keep=keep))

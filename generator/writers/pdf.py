@@ -1,7 +1,8 @@
 """PDF writer: WeasyPrint renders the same HTML page, with the GB/T 9704 page rules of the pack's CSS.
 
-The applications table is kept on one page (`break-inside: avoid`): WeasyPrint clips a rowspan cell that
-crosses a page break (WeasyPrint issue 663).
+A table goes on to a next page only between two of its row groups (`<tbody class="together">`, runs of rows that no
+merged cell crosses, each kept on one page, the header rows repeated): WeasyPrint clips a rowspan cell that crosses a
+page break (WeasyPrint issue 663). Chinese is justified to both edges, figures kept whole, by pdf_typeset.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..packs import Pack
-from . import fonts, html_tree, pdf_speedups
+from . import fonts, html_tree, pdf_speedups, pdf_typeset
 from .html import render_text
 
 fonts.configure()
@@ -23,8 +24,11 @@ import cssselect2  # noqa: E402
 import weasyprint  # noqa: E402  (after the fontconfig file is chosen)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-# GOVREPORT_PDF_SPEEDUPS=0 renders with WeasyPrint exactly as shipped (its own HTML parser, no pdf_speedups): the
-# same PDF but for the zlib level, more slowly — a way out should a WeasyPrint release ever disagree with them.
+pdf_typeset.install()  # justified lines of Chinese, figures kept whole (layout, not speed-ups: always on)
+
+# GOVREPORT_PDF_SPEEDUPS=0 renders with WeasyPrint as shipped but for pdf_typeset (its own HTML parser, no
+# pdf_speedups): the same PDF but for the zlib level, more slowly — a way out should a WeasyPrint release ever
+# disagree with them.
 SPEEDUPS = os.environ.get("GOVREPORT_PDF_SPEEDUPS", "1").strip() != "0"
 if SPEEDUPS:
     pdf_speedups.install()
