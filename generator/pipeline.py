@@ -22,7 +22,8 @@ from .document import Document, build
 from .findings import Finding, has_errors
 from .model import Loaded, load, load_string
 from .packs import Pack, PackError, pack_named
-from .writers import FORMATS, render_all, write_atomic
+from .writers import FORMATS, render_all
+from .files import write_atomic
 
 
 @dataclass(frozen=True)

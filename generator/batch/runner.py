@@ -424,7 +424,7 @@ def run_batch(
 
 
 def _compact_manifest(out_dir: Path, results: Iterable[dict]) -> None:
-    from ..writers import write_atomic
+    from ..files import write_atomic
 
     previous = read_manifest(out_dir)
     for result in results:

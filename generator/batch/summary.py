@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..findings import Finding, Severity, format_findings
-from ..writers import write_atomic
+from ..files import write_atomic
 from .worker import STATUS_CRASHED, STATUS_FAILED, STATUS_OK, STATUS_WARNING
 
 STATUS_ZH = {

@@ -25,7 +25,8 @@ from typing import Callable
 from ..findings import Finding, Severity
 from ..packs import Pack, PackError
 from ..pipeline import CheckOptions, Checked, check_file, check_text, document_for, pack_for
-from ..writers import FORMATS, render_all, write_atomic, writer
+from ..writers import FORMATS, render_all, writer
+from ..files import write_atomic
 
 for _fmt in FORMATS:  # load every writer now, once per process
     writer(_fmt)

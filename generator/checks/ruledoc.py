@@ -11,7 +11,7 @@ from pathlib import Path
 from ..document.placeholders import PLACEHOLDERS
 from ..findings import RULES
 from ..model import INPUT_RULE
-from ..writers import write_atomic
+from ..files import write_atomic
 from . import check  # noqa: F401  (imports every rule module)
 
 DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"

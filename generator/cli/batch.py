@@ -35,7 +35,7 @@ def _units(sources: list[Path], writes_outputs: bool = True):
 def _destination(folder: Path, create: bool, what: str) -> None:
     """Refuse, before anything is read or written, a destination that cannot be written: a read-only or missing
     folder (`create=False`: the folder of an output file must exist), a file where a folder should be."""
-    from ..writers import destination_problem
+    from ..files import destination_problem
 
     problem = destination_problem(folder, create=create)
     if problem:
@@ -44,7 +44,7 @@ def _destination(folder: Path, create: bool, what: str) -> None:
 
 
 def _write(path: Path, data: bytes, what: str) -> None:
-    from ..writers import os_error_zh, write_atomic
+    from ..files import os_error_zh, write_atomic
 
     try:
         write_atomic(path, data)
@@ -167,7 +167,7 @@ def batch_command(
             run = run_batch(units, options, progress)
         write_reports(out, run.results)
     except OSError as exc:
-        from ..writers import os_error_zh
+        from ..files import os_error_zh
 
         typer.echo(f"错误：无法写入输出目录 {out}：{os_error_zh(exc)}", err=True)
         raise typer.Exit(1)
@@ -234,7 +234,7 @@ def xlsx_template_command(
     try:
         sheets = write_template(out, names, year, fmt, kind)
     except OSError as exc:
-        from ..writers import os_error_zh
+        from ..files import os_error_zh
 
         typer.echo(f"错误：无法写入 {out}：{os_error_zh(exc)}；采集表没有生成", err=True)
         raise typer.Exit(1) from None

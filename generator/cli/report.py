@@ -106,7 +106,7 @@ def render_command(
         stems[path.stem] = path
     from ..packs import PackError
     from ..pipeline import check_file, render_to
-    from ..writers import destination_problem, os_error_zh
+    from ..files import destination_problem, os_error_zh
 
     problem = destination_problem(out)
     if problem:
@@ -150,7 +150,7 @@ def init_command(
     if fmt is not None and fmt not in ("2021", "2019"):
         raise typer.BadParameter("应为 2021 或 2019", param_hint="--format")
     from ..model.scaffold import scaffold
-    from ..writers import destination_problem, os_error_zh, write_atomic
+    from ..files import destination_problem, os_error_zh, write_atomic
 
     text = scaffold(year, agency, kind, fmt)
     if output is None:

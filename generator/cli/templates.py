@@ -74,7 +74,7 @@ def new_command(
     try:
         _write_pack(target, scaffold_pack(name, parent, display_name))
     except OSError as exc:
-        from ..writers import os_error_zh
+        from ..files import os_error_zh
 
         typer.echo(f"错误：不能在 {directory} 下新建模板包 {name}：{os_error_zh(exc)}；未写入任何文件", err=True)
         raise typer.Exit(1)
@@ -85,7 +85,7 @@ def new_command(
 def _destination_problem(directory: Path) -> str | None:
     """Why no pack folder can be made in `directory` (in Chinese), or None. A folder still to be made is judged by
     the nearest one that exists, tried for real (permission bits do not tell for root or a read-only mount)."""
-    from ..writers import destination_problem
+    from ..files import destination_problem
 
     problem = destination_problem(directory)
     return problem.replace("输出文件夹", "文件夹") if problem else None

@@ -22,7 +22,7 @@ from ..model.source import SourceError, decode, load_text, read_bounded
 from ..model.tables import carried_figures, typed_totals
 from ..packs import PackError, load_pack
 from ..pipeline import Checked, check_text
-from ..writers import os_error_zh
+from ..files import os_error_zh
 from .fields import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, parse_key, to_yaml
 from .yamledit import DRAFT_MARK, set_draft
 

@@ -208,7 +208,7 @@ def write_template(path: Path, units: list[str], year: int, fmt: str | None = No
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from ...writers import write_atomic
+    from ...files import write_atomic
 
     fmt = fmt or format_for_year(year)
     layout = layout_for(fmt)
