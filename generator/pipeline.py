@@ -21,8 +21,9 @@ from .checks.crossyear import Previous, previous_for
 from .document import Document, build
 from .findings import Finding, has_errors
 from .model import Loaded, load, load_string
-from .packs import Pack, PackError, pack_named
+from .packs import Pack, PackError, ResolvedPack, pack_named, resolve_pack
 from .writers import FORMATS, render_all
+from .writers.html import render_text
 from .files import write_atomic
 
 
@@ -39,10 +40,6 @@ class CheckOptions:
            templates: str | Path | None = None) -> "CheckOptions":
         return cls(Path(previous) if previous else None, find_previous, Path(templates) if templates else None)
 
-    def for_rules(self) -> dict:
-        """The options as the rule context takes them today (checks.check(**options), CheckContext.options)."""
-        return {"templates": self.templates}
-
 
 @dataclass
 class Checked:
@@ -50,6 +47,7 @@ class Checked:
     findings: list[Finding] = field(default_factory=list)
     options: CheckOptions = field(default_factory=CheckOptions)  # what it was checked with
     previous: Previous | None = None  # last year's report used for the cross-year rules, or why none was
+    pack: ResolvedPack | None = None  # the input's template pack, resolved (and tried) once for every later stage
 
     @property
     def ok(self) -> bool:
@@ -67,7 +65,26 @@ def check_loaded(loaded: Loaded, options: CheckOptions | None = None, at: str | 
     where = Path(at) if at is not None else Path(loaded.file)
     find = options.find_previous and at is not None
     last_year = previous_for(where, loaded, options.previous, find)
-    return Checked(loaded, check(loaded, last_year, **options.for_rules()), options, last_year)
+    resolved = None
+    if loaded.report is not None:
+        report = loaded.report
+        resolved = resolve_pack(report.template, options.templates, lambda pack: trial_render(pack, report))
+    findings = check(loaded, last_year, templates=options.templates, pack=resolved)
+    return Checked(loaded, findings, options, last_year, resolved)
+
+
+def trial_render(pack: Pack, report) -> PackError | None:
+    """What rendering `report` with `pack` would report about the pack (located problems, in Chinese), or None.
+
+    Builds the document (the pack's wording) and renders the HTML page from the pack's templates, as `render`
+    does, keeping nothing. DOCX reads only settings checked when the pack loaded, and PDF reads this page."""
+    try:
+        render_text(build(report, pack), pack)
+    except PackError as exc:
+        return exc
+    except Exception:  # noqa: BLE001 — not the pack's: a report with errors of its own, reported by their rules
+        return None
+    return None
 
 
 def check_file(
@@ -111,7 +128,8 @@ def render_to(checked: Checked, out_dir: Path, stem: str, formats: tuple[str, ..
     """Render a checked, valid report into `out_dir/<stem>.<fmt>`; all formats are produced before any is written."""
     if not checked.ok:
         raise ValueError("refusing to render a report with errors")
-    pack = pack_for(checked.report, checked.options.templates)
+    pack = checked.pack.pack if checked.pack is not None and checked.pack.pack is not None else pack_for(
+        checked.report, checked.options.templates)
     outputs = render_document(document_for(checked.report, pack), pack, formats)
     written = []
     for fmt, data in outputs.items():

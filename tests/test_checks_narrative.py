@@ -9,7 +9,7 @@ from builders import base_report, dump
 
 from generator.checks import check
 from generator.checks.narrative import claims
-from generator.document.placeholders import narrative
+from generator.packs.filling import narrative
 from generator.model import load, load_string
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ import pytest
 from readback import docx_document, html_text, pdf_pages, squash
 
 from generator.checks import check
-from generator.document.placeholders import fill, placeholders, values
+from generator.model.placeholders import placeholders, values
+from generator.packs.filling import fill
 from generator.model import load, load_string
 from generator.model.scaffold import scaffold
 from generator.pipeline import check_file, document_for, pack_for, render_document
@@ -128,7 +129,7 @@ def test_huge_expressions_are_refused_fast(tag):
 
 def test_narrative_sandbox_has_the_pack_limits():
     """Second and third lines of defence: even what passed the name check renders in the limited sandbox."""
-    from generator.document import placeholders as narrative
+    from generator.packs import filling as narrative
     from generator.packs import LimitedSandbox
 
     assert isinstance(narrative._ENV, LimitedSandbox)

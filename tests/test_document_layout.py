@@ -10,7 +10,7 @@ import pytest
 
 from conftest import INPUTS
 from generator.document import Heading, Paragraph, paragraphs
-from generator.document.figures import signed, unbroken
+from generator.model.figures import signed, unbroken
 from generator.document.nodes import Cell, Row, Signature, Table
 from generator.pipeline import check_file, document_for, pack_for
 

@@ -25,7 +25,7 @@ from generator.model import load_string
 from generator.pipeline import check_file, document_for, pack_for
 from generator.writers import pdf as pdf_writer
 from generator.writers import pdf_typeset
-from generator.document.figures import unbroken
+from generator.model.figures import unbroken
 from pdfmeasure import Geometry, Report, characters, fonts, is_chinese, pages
 from test_properties import valid_tables
 

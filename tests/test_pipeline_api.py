@@ -37,7 +37,7 @@ def test_check_options_are_typed_and_frozen():
     options = CheckOptions.of("last.yaml", find_previous=False, templates="mine")
     assert options == CheckOptions(Path("last.yaml"), False, Path("mine"))
     assert CheckOptions.of(None) == CheckOptions()
-    assert options.for_rules() == {"templates": Path("mine")}
+    assert options.templates == Path("mine")
     with pytest.raises(FrozenInstanceError):
         options.find_previous = True  # type: ignore[misc]
 

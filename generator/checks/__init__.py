@@ -7,8 +7,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..findings import RULES, Finding, Severity, has_errors
 from ..model import Loaded
+from ..packs import ResolvedPack
 from . import identities  # noqa: F401  (registers the identity rules)
 from . import crossyear, deadlines, fees, narrative, parts  # noqa: F401,E402  (register the supervisor's rules)
 from . import packs  # noqa: F401  (registers the template pack rules)
@@ -23,13 +26,17 @@ def run_rules(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def check(loaded: Loaded, previous=None, **options) -> list[Finding]:
+def check(
+    loaded: Loaded, previous=None, *, templates: Path | None = None, pack: ResolvedPack | None = None
+) -> list[Finding]:
     """All findings for one loaded input: input errors, or else every rule's findings.
 
-    `previous` is a `crossyear.Previous` (last year's report); without it the cross-year rules find nothing."""
+    `previous` is a `crossyear.Previous` (last year's report); without it the cross-year rules find nothing.
+    `pack` is the input's template pack as the pipeline resolved (and tried) it; without it the pack is loaded from
+    `templates` (the agency's folder) and the shipped packs."""
     findings = list(loaded.findings)
     if loaded.report is not None:
-        findings.extend(run_rules(CheckContext.of(loaded, previous, **options)))
+        findings.extend(run_rules(CheckContext.of(loaded, previous, Path(templates) if templates else None, pack)))
     return sorted(findings, key=lambda f: (not f.is_error,))
 
 

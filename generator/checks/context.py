@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Rule
 from ..model import Loaded
 from ..model.labels import KeyPath, dotted, line_path, place
 from ..model.source import Source
+from ..packs import ResolvedPack, resolve_pack
 
 _PLACE: Any = object()  # an override not given: as the path says
 
@@ -37,18 +39,26 @@ class CheckContext:
     report: Any
     source: Source | None = None
     file: str | None = None
-    options: dict = field(default_factory=dict)
     previous: Any = None  # crossyear.Previous: last year's report, how it was found (or why there is none)
+    templates: Path | None = None  # the agency's own template folder (`--templates`), searched first for the pack
+    resolved: ResolvedPack | None = None  # the input's pack, as the pipeline resolved it (else resolved here)
     rule: Rule | None = field(default=None, repr=False, compare=False)  # the rule running (set by `run`)
 
     @classmethod
-    def of(cls, loaded: Loaded, previous=None, **options) -> "CheckContext":
-        return cls(loaded.report, loaded.source, loaded.file, options, previous)
+    def of(
+        cls, loaded: Loaded, previous=None, templates: Path | None = None, pack: ResolvedPack | None = None
+    ) -> "CheckContext":
+        return cls(loaded.report, loaded.source, loaded.file, previous, templates, pack)
+
+    @cached_property
+    def pack(self) -> ResolvedPack:
+        """The input's template pack (`template:`): the pipeline's resolution, or loaded here (not tried out)."""
+        return self.resolved or resolve_pack(self.report.template, self.templates)
 
     @cached_property
     def narrative(self) -> list:
         """Every narrative text with its placeholders filled (the narrative checks read the rendered text)."""
-        from ..document.placeholders import narrative
+        from ..packs.filling import narrative
 
         return narrative(self.report, self.source)
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 from decimal import Decimal
 from typing import Iterator
 
-from ..document.placeholders import NarrativeText, table_figures
+from ..model.narrative import NarrativeText
+from ..model.placeholders import table_figures
 from ..findings import RULES, Finding, Severity
 from ..model.forms import PARTS, TOTAL, application_row
 from .context import CheckContext

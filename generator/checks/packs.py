@@ -1,8 +1,9 @@
 """Rules of the template pack an input names: the pack must load, and its required extra sections must be filled.
 
-The pack is the input's `template:`, searched first in the agency's `--templates DIR` (check option `templates`).
-A pack that is not one of the shipped ones is also tried out on the report — its wording and its report.html
-rendered, nothing written — so that `check` finds whatever `render` would (a sandbox limit, a refused attribute).
+The pack is the input's `template:`, searched first in the agency's `--templates DIR`, resolved once by the
+pipeline (`packs.resolve_pack`), which also tries a pack that is not one of the shipped ones on the report — its
+wording and its report.html rendered, nothing written — so that `check` finds whatever `render` would (a sandbox
+limit, a refused attribute).
 """
 
 from __future__ import annotations
@@ -11,17 +12,14 @@ from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
 from ..model.forms import PART_GENERAL, PARTS
-from ..packs import PART_IDS, Pack, PackError, pack_named
+from ..packs import PART_IDS, Pack
 from .context import CheckContext
 
 PART_OF = dict(zip(PART_IDS, PARTS))
 
 
 def _pack(ctx: CheckContext) -> Pack | None:
-    try:
-        return pack_named(ctx.report.template, ctx.options.get("templates"))
-    except PackError:
-        return None  # reported by PACK-UNKNOWN
+    return ctx.pack.pack  # None: reported by PACK-UNKNOWN
 
 
 @RULES.rule(
@@ -34,31 +32,9 @@ def _pack(ctx: CheckContext) -> Pack | None:
 def pack_loads(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per problem of the pack (a broken pack.yaml has all of its problems listed), each naming the
     pack's file and line; the finding itself stands at the input's `template:` line."""
-    try:
-        pack = pack_named(ctx.report.template, ctx.options.get("templates"))
-        failure = trial_render(pack, ctx.report) if pack.custom else None
-    except PackError as exc:
-        failure = exc
+    failure = ctx.pack.failure
     for problem in failure.problems if failure is not None else ():
         yield ctx.finding(f"模板包“{ctx.report.template}”不可用：{problem}", at=("template",), row=None)
-
-
-def trial_render(pack: Pack, report) -> PackError | None:
-    """What rendering `report` with `pack` would report about the pack (located problems, in Chinese), or None.
-
-    Builds the document (the pack's wording settings) and renders the HTML page from the pack's templates, as
-    `render` does, keeping nothing. DOCX reads only settings checked when the pack loaded, and PDF reads this page.
-    """
-    from ..document import build
-    from ..writers.html import render_text
-
-    try:
-        render_text(build(report, pack), pack)
-    except PackError as exc:
-        return exc
-    except Exception:  # noqa: BLE001 — not the pack's: a report with errors of its own, reported by their rules
-        return None
-    return None
 
 
 @RULES.rule(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..document.placeholders import PLACEHOLDERS
+from ..model.placeholders import PLACEHOLDERS
 from ..findings import RULES
 from ..model import INPUT_RULE
 from ..files import write_atomic

@@ -1,7 +1,7 @@
 """The document stage: a validated report → one `Document` that every writer renders."""
 
 from .build import build, paragraphs
-from .figures import number, percent
+from ..model.figures import number, percent
 from .nodes import Block, Cell, Document, Heading, Paragraph, Row, Section, Signature, Table
 
 __all__ = [

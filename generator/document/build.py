@@ -21,8 +21,9 @@ from ..model.forms import (
 )
 from ..model.tables import applications_table, reviews_table
 from ..packs import Pack, load_pack
-from .figures import number, signed
-from .placeholders import fee_sentence, filled_report
+from ..model.figures import number, signed
+from ..packs.filling import filled_report
+from .fees import fee_sentence
 from .nodes import Block, Cell, Document, Heading, Paragraph, Row, Section, Signature, Table
 
 SECTION_IDS = ("overview", "active", "applications", "reviews", "problems", "other")

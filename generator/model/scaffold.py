@@ -34,7 +34,7 @@ def _quote(text: str) -> str:
 
 def _placeholder_comment(fmt: str) -> list[str]:
     """The narrative placeholders of the format, as comment lines (docs/rules.md explains them)."""
-    from ..document.placeholders import placeholders
+    from .placeholders import placeholders
 
     lines = ["  # 正文中可写占位符 {{ 名称 }}，生成时由表格数字填入（如：予以公开{{ 予以公开 }}件、占{{ 予以公开占比 }}）。可用的名称："]
     row: list[str] = []

@@ -4,7 +4,9 @@ A pack is a folder: pack.yaml (settings) and, optionally, templates overriding b
 form a chain (agency folder → the pack an input names → the packs it extends → base); see docs/packs.md.
 
     schema.py       what a pack.yaml may say: every setting, typed (pydantic), and its problems located
-    loader.py       finding and loading a chain: reading each pack.yaml, merging the settings, the cache
+    loader.py       finding and loading a chain: reading each pack.yaml, merging the settings, the cache;
+                    `resolve_pack`, the input's pack resolved once for every later stage
+    filling.py      a narrative's placeholders filled in the sandbox (`{{ 予以公开 }}` → the table's figure)
     pack.py         `Pack`, a loaded chain: merged settings (`settings`, and typed: `style`), wording rendered
     environment.py  the Jinja environments of a pack (loader, `css_fonts`), its template files checked on loading
     sandbox.py      the limited Jinja sandbox every template and wording renders in, and its limits
@@ -15,7 +17,7 @@ form a chain (agency folder → the pack an input names → the packs it extends
 
 from .environment import PackSandbox
 from .errors import PackError, TemplateFailure, describe_error
-from .loader import available_packs, load_pack, pack_named, roots_for
+from .loader import ResolvedPack, available_packs, load_pack, pack_named, resolve_pack, roots_for
 from .pack import Pack
 from .sandbox import LimitedSandbox
 from .scaffold import scaffold_pack
@@ -29,11 +31,13 @@ __all__ = [
     "Pack",
     "PackError",
     "PackSandbox",
+    "ResolvedPack",
     "TemplateFailure",
     "available_packs",
     "describe_error",
     "load_pack",
     "pack_named",
+    "resolve_pack",
     "roots_for",
     "scaffold_pack",
 ]

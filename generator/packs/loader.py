@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..limits import MAX_INPUT_BYTES
 from .environment import check_templates
@@ -259,3 +260,28 @@ def available_packs(templates: Path | None = None) -> list[tuple[str, Path]]:
             if (folder / "pack.yaml").is_file() and PACK_NAME.match(folder.name) and folder.name not in found:
                 found[folder.name] = folder
     return sorted(found.items(), key=lambda item: (item[0] != "base", item[0]))
+
+
+@dataclass(frozen=True)
+class ResolvedPack:
+    """The pack an input names, resolved once (by the pipeline) for every stage after it: the checks read its
+    sections, the document its wording, the writers its style. `failure` is why it cannot be used (located
+    problems), when it cannot; a pack that loads may still fail when tried on the report (`trial`)."""
+
+    name: str | None
+    pack: Pack | None
+    failure: PackError | None = None
+
+
+def resolve_pack(
+    template: str | None, templates: Path | None = None, trial: Callable[[Pack], PackError | None] | None = None
+) -> ResolvedPack:
+    """Load the pack `template` names (searched first in `templates`); a pack not shipped with govreport is also
+    tried out with `trial` (the pipeline renders the report with it, keeping nothing), so that `check` finds what
+    `render` would."""
+    try:
+        pack = pack_named(template, templates)
+    except PackError as exc:
+        return ResolvedPack(template, None, exc)
+    failure = trial(pack) if trial is not None and pack.custom else None
+    return ResolvedPack(template, pack, failure)

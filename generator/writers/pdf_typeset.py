@@ -32,7 +32,7 @@ import unicodedata
 from bisect import bisect_left
 from itertools import accumulate
 
-from ..document.figures import unbroken_spans
+from ..model.figures import unbroken_spans
 
 _INSTALLED: list[str] = []
 # A line this close to full (in CSS px, 0.13 mm) is left as it is: a line of 28 Chinese characters on the 156 mm line
