@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.checks import check
 from generator.document import build
-from generator.model import load
+from generator.readers.yaml import load
 from generator.packs import load_pack
 from generator.writers import FORMATS, writer
 

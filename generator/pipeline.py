@@ -20,7 +20,8 @@ from .checks import check
 from .checks.crossyear import Previous, previous_for
 from .document import Document, build
 from .findings import Finding, has_errors
-from .model import Loaded, load, load_string
+from .model import Loaded
+from .readers.yaml import load, load_string
 from .packs import Pack, PackError, ResolvedPack, pack_named, resolve_pack
 from .writers import FORMATS, render_all
 from .writers.html import render_text

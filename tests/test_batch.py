@@ -35,7 +35,7 @@ def _files(out: Path) -> set[str]:
 
 
 def _new_total(yaml_text: str) -> int:
-    from generator.model import load_string
+    from generator.readers.yaml import load_string
 
     report = load_string(yaml_text).report
     return sum(report.applications.new) + sum(report.applications.carried_over)

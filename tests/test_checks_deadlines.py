@@ -9,7 +9,7 @@ import pytest
 from builders import base_report, dump
 
 from generator.checks import check
-from generator.model import load, load_string
+from generator.readers.yaml import load, load_string
 
 ROOT = Path(__file__).resolve().parent.parent
 

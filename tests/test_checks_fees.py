@@ -7,7 +7,7 @@ import pytest
 from builders import base_report, dump
 
 from generator.checks import check
-from generator.model import load_string
+from generator.readers.yaml import load_string
 from generator.pipeline import document_for, pack_for, render_document
 from readback import docx_document, html_text, squash
 

@@ -10,7 +10,7 @@ from builders import base_report, dump
 from generator.checks import check
 from generator.checks.narrative import claims
 from generator.packs.filling import narrative
-from generator.model import load, load_string
+from generator.readers.yaml import load, load_string
 
 ROOT = Path(__file__).resolve().parent.parent
 LUZHOU = ROOT / "inputs" / "luzhou-2020.yaml"

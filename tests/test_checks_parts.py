@@ -8,7 +8,7 @@ import pytest
 from builders import base_report, dump
 
 from generator.checks import check
-from generator.model import load, load_string
+from generator.readers.yaml import load, load_string
 
 ROOT = Path(__file__).resolve().parent.parent
 ART50 = "本年度开展工作考核，组织社会评议，未发生责任追究情况。"

@@ -11,7 +11,7 @@ from readback import docx_document, html_text, pdf_pages, squash
 from generator.checks import check
 from generator.model.placeholders import placeholders, values
 from generator.packs.filling import fill
-from generator.model import load, load_string
+from generator.readers.yaml import load, load_string
 from generator.model.scaffold import scaffold
 from generator.pipeline import check_file, document_for, pack_for, render_document
 

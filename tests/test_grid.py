@@ -10,7 +10,7 @@ from generator.model import validate
 from generator.model.forms import APPLICATION_ROWS, FORMATS, example_year, format_for_year
 from generator.model.grid import COUNT, MONEY, SIGNED, TOTAL_CELL, table_grid
 from generator.model.scaffold import scaffold
-from generator.model.source import load_text
+from generator.readers.yaml import load_text
 
 
 def document_tables(fmt: str):

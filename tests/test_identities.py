@@ -8,7 +8,7 @@ import pytest
 from builders import base_report, dump, row_line
 from generator.checks import check
 from generator.findings import RULES, Severity
-from generator.model import load_string
+from generator.readers.yaml import load_string
 from generator.pipeline import Checked, render_to
 
 PART3 = "三、收到和处理政府信息公开申请情况"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from generator.checks import check
 from generator.limits import MAX_COUNT, MAX_INPUT_BYTES, MAX_PARAGRAPH_CHARS, MAX_PART_CHARS
-from generator.model import load_string
+from generator.readers.yaml import load_string
 
 GOVREPORT = ROOT / ".venv" / "bin" / "govreport"
 WANGGUANJI = (ROOT / "inputs" / "wangguanji-2020.yaml").read_text(encoding="utf-8")

@@ -12,7 +12,8 @@ import yaml
 from builders import base_report, dump
 from generator.checks import check
 from generator.cli import app
-from generator.model import forms, load, load_string
+from generator.model import forms
+from generator.readers.yaml import load, load_string
 from official import (
     ACTIVE,
     APPLICANTS,

@@ -15,7 +15,7 @@ import pytest
 
 from generator.cli import app
 from generator.document import build
-from generator.model import load_string
+from generator.readers.yaml import load_string
 from generator.packs import PackError, load_pack, pack_named, roots_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from builders import base_report, dump
 from conftest import INPUTS, render_input
 from generator.document import Heading, Paragraph, Table
-from generator.model import load_string
+from generator.readers.yaml import load_string
 from generator.pipeline import check_file, document_for, pack_for
 from generator.writers import pdf as pdf_writer
 from generator.writers import pdf_typeset

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from builders import dump
 from conftest import INPUTS
 from generator.limits import MAX_COUNT
-from generator.model import load_string
+from generator.readers.yaml import load_string
 from generator.pipeline import check_file, document_for, pack_for
 from generator.writers import html_tree, pdf, pdf_speedups
 from generator.writers.html import render_text

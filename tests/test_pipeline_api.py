@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import load
+from generator.readers.yaml import load
 from generator.model.forms import APPLICATION_ROWS, FORMATS, REVIEW_GROUPS
-from generator.model.source import load_text
+from generator.readers.yaml import load_text
 from generator.model.tables import (
     applications_table,
     carried_figures,

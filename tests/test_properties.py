@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from builders import base_report, dump, get_row, row_line, set_row
 from generator.checks import check
-from generator.model import load_string
+from generator.readers.yaml import load_string
 from official import APPLICANTS, REVIEW_GROUPS, application_rows
 
 REVIEW_FULL = {"reconsideration": "行政复议", "litigation_direct": "行政诉讼 · 未经复议直接起诉",

@@ -9,7 +9,7 @@ import yaml
 
 from generator.batch.synth import write_townships
 from generator.cli import app
-from generator.model import load
+from generator.readers.yaml import load
 from readback import application_values, raw_input, review_values
 
 

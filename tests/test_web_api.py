@@ -22,7 +22,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from generator.model.forms import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES, ACTIVE_BLOCKS
-from generator.model.source import load_text
+from generator.readers.yaml import load_text
 from generator.pipeline import check_file
 from generator.web.app import create_app
 from generator.web.fields import form_values

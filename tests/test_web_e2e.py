@@ -135,7 +135,7 @@ def attack_form(url: str, values: dict[str, str]) -> str:
 def report_fields(data: Path) -> dict[str, str]:
     import hashlib
 
-    from generator.model.source import load_text
+    from generator.readers.yaml import load_text
     from generator.web.fields import form_values
 
     text = (data / NAME).read_text(encoding="utf-8")

@@ -28,7 +28,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from generator.limits import MAX_INPUT_BYTES
-from generator.model.source import load_text
+from generator.readers.yaml import load_text
 from generator.web.app import create_app
 from generator.web.fields import active_keys, computed_keys, form_values, row_keys
 

@@ -12,7 +12,7 @@ import pytest
 
 from generator.batch.workbook import INDEX_SHEET, layout_for
 from generator.cli import app
-from generator.model import load
+from generator.readers.yaml import load
 from generator.model.forms import APPLICATION_ROWS, APPLICATIONS_CORNER, PARTS, REVIEW_GROUPS
 from readback import docx_document, html_tables
 

@@ -12,7 +12,7 @@ import pytest
 
 from generator.batch.workbook import layout_for
 from generator.cli import app
-from generator.model import load
+from generator.readers.yaml import load
 from test_workbook import FILLED, UNITS, fill, template  # noqa: F401  (fixture)
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -17,7 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from generator.batch.workbook import LAST_COLUMN, layout_for
 from generator.cli import app
-from generator.model import load
+from generator.readers.yaml import load
 from test_workbook import UNITS, fill
 
 LAYOUT = layout_for("2021")

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from generator.batch.workbook import layout_for
-from generator.model import load
+from generator.readers.yaml import load
 from test_workbook import UNITS, fill
 
 ROOT = Path(__file__).resolve().parent.parent

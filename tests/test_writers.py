@@ -9,7 +9,7 @@ import pytest
 
 from builders import base_report, dump
 from generator.checks import check
-from generator.model import load_string
+from generator.readers.yaml import load_string
 from generator.pipeline import Checked, document_for, pack_for, render_document, render_to
 from generator.writers import render_all, writer
 from generator.files import write_atomic

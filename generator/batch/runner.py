@@ -404,7 +404,7 @@ def run_batch(
         def finish(result: dict) -> None:
             unit = by_stem.get(result["unit"])
             if unit is not None and unit.book is not None:
-                from .workbook.cells import locate_findings
+                from ..readers.workbook import locate_findings
 
                 result["findings"] = locate_findings(result["findings"], unit.form, unit.display)
             results[result["unit"]] = result

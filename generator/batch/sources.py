@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, Severity
-from .names import safe_stem
+from ..readers.names import safe_stem
 
 YAML_SUFFIXES = (".yaml", ".yml")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -68,8 +68,8 @@ def collect_units(sources: list[Path]) -> list[Unit]:
 
 def units_from_workbook(path: Path) -> list[Unit]:
     """The filled sheets of a collection workbook as units (a sheet with errors becomes a unit that fails)."""
-    from .workbook.layout import RULE
-    from .workbook.reader import WorkbookError, read_workbook
+    from ..readers.workbook import RULE
+    from .workbook import WorkbookError, read_workbook
 
     try:
         sheets, problems = read_workbook(path)

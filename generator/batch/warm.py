@@ -14,7 +14,7 @@ def warm() -> bool:
     try:
         import gc
 
-        from ..model import load_string
+        from ..readers.yaml import load_string
         from ..pipeline import document_for, pack_for
         from ..writers import FORMATS, render_all
         from .synth import townships

@@ -14,7 +14,8 @@ from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
 from ..limits import JUMP_FACTOR, JUMP_FLOOR
-from ..model import Loaded, load
+from ..model import Loaded
+from ..readers.yaml import load
 from ..model.forms import APPLICANT_COLUMNS, PART_GENERAL, PARTS
 from ..model.tables import applications_table, carried_over, in_force_now, previous_items_now
 from .context import CheckContext

@@ -7,19 +7,12 @@ import sys
 
 import typer
 
-app = typer.Typer(
-    name="govreport",
-    help="政府信息公开工作年度报告：由 YAML 生成符合官方格式的 HTML、DOCX、PDF，并按督查口径核对。",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-from . import report  # noqa: E402,F401  (init, check, render)
-from . import batch  # noqa: E402,F401  (batch, xlsx-template, import, rollup)
-from . import templates  # noqa: E402,F401  (templates list, templates new)
-from . import serve  # noqa: E402,F401  (serve: the web form)
+# Each module registers its commands on `app`, in the order `govreport --help` lists them.
+from . import report  # noqa: F401, I001  (init, check, render)
+from . import batch  # noqa: F401  (batch, xlsx-template, import, rollup)
+from . import templates  # noqa: F401  (templates list, templates new)
+from . import serve  # noqa: F401  (serve: the web form)
+from .app import app
 
 
 def main() -> None:

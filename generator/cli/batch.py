@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from ..limits import MIN_UNIT_MEMORY_MB, UNIT_MEMORY_MB, UNIT_TIMEOUT_SECONDS
-from . import app
+from .app import app
 
 SOURCES_HELP = "YAML 文件、包含 YAML 文件的目录（含子目录），或采集表（.xlsx）；可多个"
 

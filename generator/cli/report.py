@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from . import app
+from .app import app
 
 FILES_HELP = "输入的 YAML 文件（可多个）"
 PREVIOUS_HELP = "上年报告的 YAML，用于跨年度核对；不给则自动查找（见下文）"

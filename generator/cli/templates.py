@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 
 templates_app = typer.Typer(
     help="模板包（省、市的定制：前言、附加章节、落款、字体版面）：列出可用的模板包，或新建一个。",

@@ -19,7 +19,7 @@ from ..limits import MAX_COUNT
 from .forms import FORMATS, KEY_LABELS, format_for_year
 from .labels import dotted, place
 from .report import REPORT_CLASSES, Report, Report2019, Report2021, shown
-from .source import Source, SourceError, load_file, load_text
+from .source import Source, SourceError
 
 INPUT_RULE = "INPUT"
 
@@ -89,21 +89,9 @@ def validate(source: Source, file: str) -> Loaded:
     return loaded
 
 
-def load(path: str | Path, display: str | None = None) -> Loaded:
-    file = display or str(path)
-    try:
-        source = load_file(Path(path))
-    except SourceError as exc:
-        return Loaded(file=file, report=None, source=None, findings=[_finding(exc.message, file, exc.line)])
-    return validate(source, file)
-
-
-def load_string(text: str, file: str = "<输入>") -> Loaded:
-    try:
-        source = load_text(text)
-    except SourceError as exc:
-        return Loaded(file=file, report=None, source=None, findings=[_finding(exc.message, file, exc.line)])
-    return validate(source, file)
+def input_error(error: SourceError, file: str) -> Loaded:
+    """An input that could not be read at all: no report, one located finding."""
+    return Loaded(file=file, report=None, source=None, findings=[_finding(error.message, file, error.line)])
 
 
 _UNION_TAGS = {"single", "aspects"}
@@ -232,8 +220,7 @@ __all__ = [
     "Report",
     "Report2019",
     "Report2021",
-    "load",
-    "load_string",
+    "input_error",
     "validate",
     "Source",
 ]

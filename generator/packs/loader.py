@@ -26,7 +26,8 @@ from .schema import PACK_NAME, problems
 # --- one pack.yaml ----------------------------------------------------------------------------------------------
 def read_pack_yaml(directory: Path, origins: dict | None = None) -> dict:
     """pack.yaml checked against `schema.PackFile`; `origins` gets where each wording setting is (`Pack.origins`)."""
-    from ..model.source import SourceError, decode, load_text
+    from ..model.source import SourceError
+    from ..readers.yaml import decode, load_text
 
     path = directory / "pack.yaml"
     try:

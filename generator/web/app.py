@@ -32,7 +32,8 @@ from ..model.forms import (
     format_for_year,
 )
 from ..model.grid import table_grid
-from ..model.source import SourceError, load_text, read_bounded
+from ..model.source import SourceError
+from ..readers.yaml import load_text, read_bounded
 from ..files import os_error_zh, write_atomic
 from .fields import BASE, OVERVIEW_SHAPE, FormError, cell_label, check_post, computed_keys, form_values
 from .service import BadName, Busy, Folder, check_fields, digest, entry, new_report, packs

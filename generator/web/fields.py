@@ -21,7 +21,8 @@ from ..model.forms import (
 )
 from ..model.labels import place
 from ..model.scaffold import scaffold
-from ..model.source import MISSING, SourceError, load_text, value_at
+from ..model.source import MISSING, SourceError, value_at
+from ..readers.yaml import load_text
 from ..packs import PACK_NAME
 from .yamledit import (
     REMOVE,

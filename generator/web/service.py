@@ -18,7 +18,8 @@ from ..findings import Finding, has_errors, sort_key
 from ..limits import SAVE_WAIT_SECONDS
 from ..model.forms import PART_GENERAL, PARTS, format_for_year
 from ..model.scaffold import scaffold
-from ..model.source import SourceError, decode, load_text, read_bounded
+from ..model.source import SourceError
+from ..readers.yaml import decode, load_text, read_bounded
 from ..model.tables import carried_figures, typed_totals
 from ..packs import PackError, load_pack
 from ..pipeline import Checked, check_text

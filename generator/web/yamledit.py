@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from ..limits import MAX_CELL_DIGITS
-from ..model.source import MISSING, SourceError, load_text, value_at
+from ..model.source import MISSING, SourceError, value_at
+from ..readers.yaml import load_text
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

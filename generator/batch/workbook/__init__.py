@@ -1,35 +1,42 @@
-"""Collection workbooks: `xlsx-template` writes one sheet per unit with the official tables in their official layout
-(merged cells, exact labels from forms.py, inputs limited to whole numbers ≥ 0, totals as formulas, a 勾稽关系 cell
-per column that turns red), and `import` reads the filled sheets back into inputs, every error named by sheet and cell.
-
-One module per job: layout.py (where every cell of a sheet stands), writer.py (the workbook), reader.py (filled sheets
-→ inputs, checked), cells.py (findings placed on cells). Making batch units of a workbook's sheets is sources.py's.
+"""Collection workbooks, the batch's side: `xlsx-template` writes one sheet per unit with the official tables in their
+official layout (merged cells, exact labels from forms.py, inputs limited to whole numbers ≥ 0, totals as formulas, a
+勾稽关系 cell per column that turns red) — writer.py; `import` and `batch` read the filled sheets back through
+readers/workbook with every rule of the pipeline (`read_workbook` here), every error named by sheet and cell.
+Making batch units of a workbook's sheets is sources.py's.
 """
 
 from __future__ import annotations
 
-from .cells import locate, locate_findings
-from .layout import BLANK_SHEET, INDEX_SHEET, LAST_COLUMN, MARKER, TEXT_RANGE, Item, Layout, layout_for
-from .reader import CellProblem, SheetImport, WorkbookError, read_sheet, read_workbook
+from pathlib import Path
+
+from ...findings import Finding
+from ...model import Loaded
+from ...pipeline import CheckOptions, check_loaded
+from ...readers import workbook as reading
+from ...readers.workbook import INDEX_SHEET, LAST_COLUMN, SheetImport, WorkbookError, layout_for
 from .writer import FORMULA_STARTS, put_text, sheet_title, unit_names, write_template
 
+
+def checked(loaded: Loaded) -> list[Finding]:
+    """Every rule on a sheet, as `govreport check --no-previous` runs them (a sheet has no file beside it)."""
+    return check_loaded(loaded, CheckOptions(find_previous=False)).findings
+
+
+def read_workbook(path: Path, check: bool = True) -> tuple[list[SheetImport], list[tuple[str, Finding]]]:
+    """Every sheet of a filled collection workbook, checked with every rule (`check=False`: the model's findings
+    only), and the sheets its list names but that are missing."""
+    return reading.read_workbook(path, checked if check else None)
+
+
 __all__ = [
-    "BLANK_SHEET",
     "FORMULA_STARTS",
     "INDEX_SHEET",
     "LAST_COLUMN",
-    "MARKER",
-    "TEXT_RANGE",
-    "CellProblem",
-    "Item",
-    "Layout",
     "SheetImport",
     "WorkbookError",
+    "checked",
     "layout_for",
-    "locate",
-    "locate_findings",
     "put_text",
-    "read_sheet",
     "read_workbook",
     "sheet_title",
     "unit_names",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ...model.forms import APPLICATION_ROWS, KINDS, format_for_year
-from .layout import BLANK_SHEET, INDEX_SHEET, LAST_COLUMN, NOTICES, Layout, column_letter, layout_for
+from ...readers.workbook.layout import BLANK_SHEET, INDEX_SHEET, LAST_COLUMN, NOTICES, Layout, column_letter, layout_for
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 

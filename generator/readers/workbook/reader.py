@@ -1,5 +1,5 @@
 """Reading filled collection workbooks (`govreport import`, and `batch` given a workbook): each sheet's cells →
-input data, checked with every rule through the pipeline, each finding placed on its cell (cells.py); the YAML of a
+input data, checked with the rules the caller gives (the batch: the pipeline's), each finding placed on its cell (cells.py); the YAML of a
 sheet without errors. A file that is not a workbook, or one too large to read safely, is refused before openpyxl
 reads it.
 """
@@ -12,15 +12,21 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ...findings import Finding, Severity
 from ...limits import MAX_AMOUNT, MAX_COUNT
 from ...model.forms import APPLICATION_ROWS, KINDS
+from ...model import Loaded, validate
 from ...model.labels import place
+from ...model.source import Source
+from ...yamlout import dump_input
 from ..names import safe_stem
 from .cells import locate
 from .layout import BLANK_SHEET, INDEX_SHEET, MARKER_PATTERN, NOTICES, RULE, Item, Layout, column_letter, layout_for
+
+
+Checker = Callable[[Loaded], list[Finding]]  # the rules run on a sheet that validated
 
 
 class WorkbookError(Exception):
@@ -244,17 +250,12 @@ def _is_index(ws) -> bool:
     return False
 
 
-def read_sheet(ws, book_name: str, check: bool = True) -> SheetImport:
+def read_sheet(ws, book_name: str, check: Checker | None = None) -> SheetImport:
     """One sheet → input data, its YAML text (when nothing is wrong) and located findings.
 
     A sheet is skipped (not `filled`) only when nothing in it was filled in. A sheet whose A2 note was cleared is read
     all the same when its tables are the template's (with a warning at A2), and refused with an error at A2 when they
     are not and it holds anything: a filled sheet is never skipped without a word."""
-    from ...model import validate
-    from ...model.source import Source
-    from ...pipeline import CheckOptions, check_loaded
-    from ..yamlout import dump_input
-
     display = f"{book_name}:{ws.title}"
     result = SheetImport(sheet=ws.title, stem=safe_stem(ws.title), display=display)
     marker = MARKER_PATTERN.search(str(_cell(ws, "A2") or ""))
@@ -315,8 +316,8 @@ def read_sheet(ws, book_name: str, check: bool = True) -> SheetImport:
     result.data = data
     loaded = validate(Source(path=None, data=data, lines={}), display)
     findings = list(loaded.findings)
-    if loaded.report is not None and check:  # every rule, as `govreport check --no-previous` runs them
-        findings = check_loaded(loaded, CheckOptions(find_previous=False)).findings
+    if loaded.report is not None and check is not None:  # every rule (the pipeline's, given by the caller)
+        findings = check(loaded)
     findings = [f for f in findings if f.key not in bad]  # the reader's own message stands for those cells
     result.findings += list(bad.values()) + [locate(f, layout, display) for f in findings]
     if loaded.report is not None and not any(f.is_error for f in result.findings):
@@ -422,8 +423,12 @@ def _readable(path: Path) -> None:
             "（一张填好的采集表约 0.05 MB）：请分成几个工作簿")
 
 
-def read_workbook(path: Path, check: bool = True) -> tuple[list[SheetImport], list[tuple[str, Finding]]]:
-    """Every sheet of a collection workbook, and the sheets listed in 填写说明 but missing, each with its finding."""
+def read_workbook(
+    path: Path, check: Checker | None = None
+) -> tuple[list[SheetImport], list[tuple[str, Finding]]]:
+    """Every sheet of a collection workbook, and the sheets listed in 填写说明 but missing, each with its finding.
+    `check` runs the rules on a sheet that validated (the batch passes the pipeline's); without it only the
+    model's own findings are given."""
     from openpyxl import load_workbook
 
     _readable(path)
