@@ -26,14 +26,18 @@ from pathlib import Path
 from generator import limits
 from generator.document import build
 from generator.model.report import Overview
-from generator.pipeline import check_file, pack_for
-from generator.writers import pdf_speedups, writer
+from generator.pipeline import check_file, pack_for, prepare_rendering
+from generator.writers import writer
+from generator.writers.pdf import speedups as pdf_speedups
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUT = ROOT / "inputs" / "wangguanji-2020.yaml"
 CASES = "one:5000,one:20000,one:50000,one:200000,many:50000,many:200000,many:1MB,limits"
 
-_CJK = "本机关坚持以公开为常态不公开为例外推进决策执行管理服务结果公开政府信息依申请办理答复时限规范渠道平台网站栏目更新维护培训考核"
+_CJK = (
+    "本机关坚持以公开为常态不公开为例外推进决策执行管理服务结果公开"
+    "政府信息依申请办理答复时限规范渠道平台网站栏目更新维护培训考核"
+)
 
 
 def text(chars: int, seed: int = 1) -> str:
@@ -99,6 +103,7 @@ def main() -> None:
     parser.add_argument("--paragraph-chars", type=int, default=limits.MAX_PARAGRAPH_CHARS)
     parser.add_argument("--input-bytes", type=int, default=limits.MAX_INPUT_BYTES)
     args = parser.parse_args()
+    prepare_rendering()  # as `govreport render`, batch workers and the web server: PDF speed-ups on
 
     report = check_file(INPUT).report
     pack = pack_for(report)

@@ -23,7 +23,7 @@ from .findings import Finding, has_errors
 from .model import Loaded
 from .readers.yaml import load, load_string
 from .packs import Pack, PackError, ResolvedPack, pack_named, resolve_pack
-from .writers import FORMATS, render_all
+from .writers import FORMATS, render_all, writer
 from .writers.html import render_text
 from .files import write_atomic
 
@@ -125,6 +125,21 @@ def render_document(document: Document, pack: Pack, formats: tuple[str, ...] = F
     return {fmt: data for fmt, (data, _seconds) in render_all(document, pack, formats).items()}
 
 
+def prepare_rendering(formats: tuple[str, ...] = FORMATS, speedups: bool = True) -> list[str]:
+    """Load the writers of `formats` now and, with `speedups`, switch on the PDF speed-ups (writers/pdf/speedups.py)
+    for this process: called by the processes that render report after report (batch workers, the web server) and
+    by `govreport render`. Returns the speed-ups on (none when GOVREPORT_PDF_SPEEDUPS=0). Nothing of this happens on
+    import: a process that only checks (`check`, `rollup`) never loads or patches WeasyPrint."""
+    on: list[str] = []
+    if "pdf" in formats and speedups:
+        from .writers.pdf import enable_speedups
+
+        on = enable_speedups()
+    for fmt in formats:
+        writer(fmt)
+    return on
+
+
 def render_to(checked: Checked, out_dir: Path, stem: str, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Render a checked, valid report into `out_dir/<stem>.<fmt>`; all formats are produced before any is written."""
     if not checked.ok:
@@ -148,6 +163,7 @@ __all__ = [
     "check_text",
     "document_for",
     "pack_for",
+    "prepare_rendering",
     "render_document",
     "render_to",
     "PackError",

@@ -40,3 +40,13 @@ def render_input(path: Path) -> dict[str, bytes]:
 @pytest.fixture
 def rendered(input_path) -> dict[str, bytes]:
     return render_input(input_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rendering_as_in_use():
+    """Tests render as `govreport render`, batch workers and the web server do: with the PDF speed-ups switched on
+    (explicitly, `pipeline.prepare_rendering`); tests/test_pdf_speedups.py compares the bytes without them."""
+    from generator.writers.pdf import enable_speedups
+
+    enable_speedups()
+    yield

@@ -165,3 +165,23 @@ def test_no_private_name_crosses_a_package():
 def test_the_map_names_every_stage(stage):
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert f"`{stage}" in text, f"docs/architecture.md does not mention {stage}"
+
+
+def test_importing_and_checking_leave_weasyprint_alone():
+    """The PDF speed-ups are switched on by an explicit call (pipeline.prepare_rendering), never by an import: a process
+    that imports every stage and client and checks a report (`check`, `rollup`) loads and patches nothing of WeasyPrint."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import generator.pipeline, generator.batch.rollup, generator.batch.worker, generator.batch.runner\n"
+        "import generator.writers, generator.writers.pdf, generator.web.service, generator.cli\n"
+        "from generator.pipeline import check_file\n"
+        f"assert check_file({str(ROOT / 'inputs' / 'xilinhot-2021.yaml')!r}).ok\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('weasyprint', 'pydyf', 'generator.writers.pdf.')))\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

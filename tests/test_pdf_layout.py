@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from builders import base_report, dump
 from conftest import INPUTS, render_input
-from generator.document import Heading, Paragraph, Table
-from generator.readers.yaml import load_string
-from generator.pipeline import check_file, document_for, pack_for
-from generator.writers import pdf as pdf_writer
-from generator.writers import pdf_typeset
+from generator.document import Heading, Paragraph
 from generator.model.figures import unbroken
-from pdfmeasure import Geometry, Report, characters, fonts, is_chinese, pages
+from generator.pipeline import check_file, document_for, pack_for
+from generator.readers.yaml import load_string
+from generator.writers import pdf as pdf_writer
+from generator.writers.pdf import typeset as pdf_typeset
+from pdfmeasure import Geometry, Report, fonts, is_chinese, pages
 from test_properties import valid_tables
 
 TOLERANCE = 0.5  # mm
@@ -291,8 +291,8 @@ def _first_unit(report: Report, page, starts: set[str]) -> float | None:
 
 def labels_broken_as_the_form(report: Report, document) -> list[str]:
     """A label of a narrow column is set line by line as the official form sets it (nodes.Cell.lines: 商业/企业,
-    （三）不予/公开, 自然人 unbroken) and stays in its column: every line of table text (a pdftotext word) that lies in the
-    column of such a label and is part of it is one of its lines, or several of them."""
+    （三）不予/公开, 自然人 unbroken) and stays in its column: every line of table text (a pdftotext word) that lies
+    in the column of such a label and is part of it is one of its lines, or several of them."""
     g, problems = report.geometry, []
     labelled = []  # (left, right, table, cell) of every one-column label set line by line, in every table
     for table in document.tables():
@@ -402,7 +402,10 @@ def test_signature_never_alone_at_the_head_of_a_page(sentences):
     """Part 六 lengthened sentence by sentence across a page break: with 22 sentences the text and the 落款 end page 5;
     with one more the 落款 no longer fits below the text and the last lines of the text go on with it."""
     data = base_report("2021")
-    data["text"]["other"] = "本年度未收取信息处理费。" + "本机关坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。" * sentences
+    data["text"]["other"] = (
+        "本年度未收取信息处理费。"
+        + "本机关坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。" * sentences
+    )
     loaded = load_string(dump(data), file="落款.yaml")
     pack = pack_for(loaded.report)
     document = document_for(loaded.report, pack)

@@ -2,7 +2,7 @@
 
 WeasyPrint 70 encodes a paragraph's whole text to UTF-8 again for every line it lays out, so a paragraph took time
 growing with the square of its length (50,000 characters: 5 s; 200,000: 33 s). The `long_texts` speed-up
-(writers/pdf_speedups.py) finds each line's start from the previous line's. These tests count the characters that go
+(writers/pdf/speedups.py) finds each line's start from the previous line's. These tests count the characters that go
 through `str.encode` and `bytes.decode` while a report renders, and the Python and C calls made: for four times the
 text, four times the work — not sixteen, as WeasyPrint alone does (the test checks that the count sees that, too).
 No wall-clock time is asserted.
@@ -23,10 +23,17 @@ from hypothesis import strategies as st
 from conftest import INPUTS
 from generator.document import build
 from generator.pipeline import check_file, pack_for
-from generator.writers import pdf, pdf_speedups
+from generator.writers import pdf
+from generator.writers.pdf import engine
+from generator.writers.pdf import speedups as pdf_speedups
+
+pdf.enable_speedups()  # as batch workers, the web server and `govreport render` do
 from generator.writers.html import render_text
 
-_CJK = "本机关坚持以公开为常态不公开为例外推进决策执行管理服务结果公开政府信息依申请办理答复时限规范渠道平台网站栏目更新维护"
+_CJK = (
+    "本机关坚持以公开为常态不公开为例外推进决策执行管理服务结果公开"
+    "政府信息依申请办理答复时限规范渠道平台网站栏目更新维护"
+)
 _PUNCTUATION = "，。；、：“”《》（）"
 _WORDS = ["GB/T", "9704", "PDF", "WeasyPrint", "café", "naïve", "Ωmega", "e-mail", "https://www.gov.cn/zhengce/"]
 _ASTRAL = ["𠀀", "𪚥", "😀"]  # four bytes in UTF-8 (a font may lack them: they are drawn all the same in both runs)
@@ -74,12 +81,12 @@ def _render(page: str, pack=_PACK) -> bytes:
 
 def _plain(page: str, pack=_PACK) -> bytes:
     """The PDF as WeasyPrint makes it from the page: its own HTML parser, no speed-up but the compression level."""
-    swappable, pdf._TREE_SWAPPABLE = pdf._TREE_SWAPPABLE, False
+    swappable, engine._TREE_SWAPPABLE = engine._TREE_SWAPPABLE, False
     try:
         with pdf_speedups.disabled():
             return _render(page, pack)
     finally:
-        pdf._TREE_SWAPPABLE = swappable
+        engine._TREE_SWAPPABLE = swappable
 
 
 _EMPTY = _document("")  # what pdf.render is given with a page made already (it reads only the page)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.writers.pdf import ConfinedFetcher
+from generator.writers.pdf.engine import ConfinedFetcher
 
 BASE = Path(__file__).resolve().parent.parent / "templates" / "base"
 

@@ -1,4 +1,4 @@
-"""The PDF speed-ups (writers/pdf_speedups.py, writers/html_tree.py) change no byte of a report's PDF.
+"""The PDF speed-ups (writers/pdf/speedups.py, writers/pdf/html_tree.py) change no byte of a report's PDF.
 
 Each test renders the same document with and without them and compares the bytes, after other reports have filled
 the speed-ups' memory (font faces, the least heights of tables), with random figures up to 10⁹ (which wrap in the
@@ -12,19 +12,23 @@ import os
 
 import pytest
 import tinyhtml5
-from pypdf import PdfReader
-from pypdf.generic import StreamObject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
+from pypdf.generic import StreamObject
 
 from builders import dump
 from conftest import INPUTS
 from generator.limits import MAX_COUNT
-from generator.readers.yaml import load_string
 from generator.pipeline import check_file, document_for, pack_for
-from generator.writers import html_tree, pdf, pdf_speedups
-from generator.writers.html import render_text
+from generator.readers.yaml import load_string
+from generator.writers import pdf
+from generator.writers.pdf import engine, html_tree
+from generator.writers.pdf import speedups as pdf_speedups
 from test_properties import valid_tables
+
+pdf.enable_speedups()  # as batch workers, the web server and `govreport render` do
+from generator.writers.html import render_text
 
 
 def _document(path):
@@ -35,16 +39,16 @@ def _document(path):
 
 def _plain(document, pack) -> bytes:
     """The PDF as WeasyPrint makes it from our page: its own HTML parser, no speed-up but the compression level."""
-    swappable, pdf._TREE_SWAPPABLE = pdf._TREE_SWAPPABLE, False
+    swappable, engine._TREE_SWAPPABLE = engine._TREE_SWAPPABLE, False
     try:
         with pdf_speedups.disabled():
             return pdf.render(document, pack)
     finally:
-        pdf._TREE_SWAPPABLE = swappable
+        engine._TREE_SWAPPABLE = swappable
 
 
 def test_all_speedups_apply_to_this_weasyprint():
-    assert pdf._TREE_SWAPPABLE
+    assert engine._TREE_SWAPPABLE
     assert pdf_speedups.installed() == [
         "font_files", "font_subsets", "kept_tables", "table_cells", "long_texts", "compression"]
 
@@ -116,7 +120,9 @@ def test_random_reports_same_bytes(tables, factor, sentences, template):
     factor = max(1, min(factor, MAX_COUNT // max(1, _largest(data["applications"]), _largest(data["reviews"]))))
     data["applications"] = _scaled(data["applications"], factor)
     data["reviews"] = _scaled(data["reviews"], factor)
-    data["text"]["overview"] += "本机关坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。" * sentences
+    data["text"]["overview"] += (
+        "本机关坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。" * sentences
+    )
     if template:
         data["template"] = template
         data["text"]["sections"] = {"proposals": "本年度办理人大代表建议5件、政协提案3件，办理结果均已公开。"}
@@ -127,7 +133,8 @@ def test_random_reports_same_bytes(tables, factor, sentences, template):
     assert pdf.render(document, pack) == _plain(document, pack)
 
 
-# --- the page reader ---------------------------------------------------------------------------------------------------
+# --- the page reader -------------------------------------------------------------------------------------------------
+
 
 def _shape(element) -> list:
     out = [(element.tag, sorted(element.attrib.items()), element.text)]
@@ -192,17 +199,19 @@ def test_speedups_can_be_turned_off(tmp_path):
     import sys
 
     script = (
-        "from generator.writers import pdf, pdf_speedups\n"
+        "from generator.writers import pdf\n"
+        "from generator.writers.pdf import speedups\n"
         "from generator.pipeline import check_file, document_for, pack_for\n"
         f"report = check_file({str(INPUTS[0])!r}).report\n"
         "pack = pack_for(report)\n"
+        "on = pdf.enable_speedups()\n"
         "data = pdf.render(document_for(report, pack), pack)\n"
-        "print(pdf_speedups.installed(), pdf._TREE_SWAPPABLE, data[:5])\n"
+        "print(on, speedups.installed(), speedups.active(), data[:5])\n"
     )
     env = dict(os.environ, GOVREPORT_PDF_SPEEDUPS="0")
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[] False b'%PDF-'"
+    assert done.stdout.strip() == "[] [] False b'%PDF-'"
 
 
 def test_a_stylesheet_selecting_by_position_turns_the_table_speedups_off(tmp_path):

@@ -6,8 +6,9 @@ the runner one at a time. A unit that runs out of that memory is reported as fai
 then retires (the runner starts a fresh one); a unit that runs too long (`--unit-timeout`) is stopped by the runner,
 which kills the worker — see runner.py.
 
-Importing this module loads every writer (WeasyPrint included) once; the runner preloads it in the fork server, so
-each recycled worker starts with WeasyPrint imported and its font configuration built.
+Each worker prepares rendering explicitly (`pipeline.prepare_rendering`: every writer loaded, the PDF speed-ups on)
+before its first unit; the runner's fork server has done it already (batch/warm.py), so a recycled worker starts
+with WeasyPrint loaded and its font configuration built.
 """
 
 from __future__ import annotations
@@ -22,14 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..files import write_atomic
 from ..findings import Finding, Severity
 from ..packs import Pack, PackError
-from ..pipeline import CheckOptions, Checked, check_file, check_text, document_for, pack_for
-from ..writers import FORMATS, render_all, writer
-from ..files import write_atomic
-
-for _fmt in FORMATS:  # load every writer now, once per process
-    writer(_fmt)
+from ..pipeline import Checked, CheckOptions, check_file, check_text, document_for, pack_for, prepare_rendering
+from ..writers import FORMATS, render_all
 
 STATUS_OK, STATUS_WARNING, STATUS_FAILED, STATUS_CRASHED = "ok", "warning", "failed", "crashed"
 
@@ -148,8 +146,8 @@ def memory_message(megabytes: int) -> str:
 
 def timeout_message(seconds: float) -> str:
     shown = f"{seconds:g}"
-    return (f"处理超时：超过 {shown} 秒（--unit-timeout）仍未完成，已停止，其他单位不受影响。一份正常的报告几秒内即可生成；"
-            "请检查输入是否异常（如正文极长），确属正常时可用 --unit-timeout 调大")
+    return (f"处理超时：超过 {shown} 秒（--unit-timeout）仍未完成，已停止，其他单位不受影响。"
+            "一份正常的报告几秒内即可生成；请检查输入是否异常（如正文极长），确属正常时可用 --unit-timeout 调大")
 
 
 def serve(conn, work: Callable[[Task], dict] | None, memory_mb: int) -> None:
@@ -157,6 +155,10 @@ def serve(conn, work: Callable[[Task], dict] | None, memory_mb: int) -> None:
     back each result. Stops when the runner closes the connection (or sends None), or after a unit ran out of
     memory (the result says `retire`: what was half built may still hold memory, so a fresh worker takes over)."""
     ignore_interrupts()
+    try:
+        prepare_rendering()  # done in the fork server already (warm.py); a worker started cold does it now
+    except Exception:  # noqa: BLE001 - a unit that needs a writer that failed to load reports it as its own failure
+        pass
     if memory_mb:
         limit_memory(memory_mb)
     work = work or run_unit

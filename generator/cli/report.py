@@ -76,21 +76,32 @@ def check_command(
     raise typer.Exit(1 if failed else 0)
 
 
-def output_formats(value: str) -> tuple[str, ...]:
-    from ..writers import FORMATS
+OUT_HELP = "输出目录（写入 <文件名>.html/.docx/.pdf，--to cms 时 <文件名>.cms.html）"
+TO_HELP = (
+    "输出格式，逗号分隔：html（网页，电脑和手机上都可阅读）、docx、pdf，"
+    "以及 cms（写入 <文件名>.cms.html：粘贴到网站内容管理系统编辑器用的 HTML 片段，样式全部写在各元素上，"
+    "编辑器去掉 <style> 后表格的对齐和框线也不变；须明确指定）"
+)
 
-    chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
-    unknown = [fmt for fmt in chosen if fmt not in FORMATS]
+
+def output_formats(value: str) -> tuple[str, ...]:
+    """The formats named in `--to` (render and batch), in order: html, docx, pdf, cms (file <stem>.cms.html)."""
+    from ..writers import ALL_FORMATS, FORMAT_ALIASES
+
+    named = (part.strip().lower() for part in value.split(",") if part.strip())
+    chosen = tuple(dict.fromkeys(FORMAT_ALIASES.get(name, name) for name in named))
+    unknown = [fmt for fmt in chosen if fmt not in ALL_FORMATS]
     if unknown or not chosen:
-        raise typer.BadParameter(f"未知的输出格式：{'、'.join(unknown) or '（空）'}；可选 html、docx、pdf", param_hint="--to")
+        shown = "、".join(unknown) or "（空）"
+        raise typer.BadParameter(f"未知的输出格式：{shown}；可选 html、docx、pdf、cms", param_hint="--to")
     return chosen
 
 
 @app.command("render", epilog=PREVIOUS_EPILOG)
 def render_command(
     files: List[Path] = typer.Argument(..., help=FILES_HELP, show_default=False),
-    out: Path = typer.Option(..., "-o", "--out", help="输出目录（写入 <文件名>.html/.docx/.pdf）"),
-    to: str = typer.Option("html,docx,pdf", "--to", help="输出格式，逗号分隔：html,docx,pdf"),
+    out: Path = typer.Option(..., "-o", "--out", help=OUT_HELP),
+    to: str = typer.Option("html,docx,pdf", "--to", help=TO_HELP),
     strict: bool = typer.Option(False, "--strict", help="有警告也不生成"),
     templates: Optional[Path] = typer.Option(None, "--templates", help=TEMPLATES_HELP, file_okay=False),
     previous: Optional[Path] = typer.Option(None, "--previous", help=PREVIOUS_HELP, dir_okay=False),
@@ -105,7 +116,7 @@ def render_command(
             raise typer.Exit(1)
         stems[path.stem] = path
     from ..packs import PackError
-    from ..pipeline import check_file, render_to
+    from ..pipeline import check_file, prepare_rendering, render_to
     from ..files import destination_problem, os_error_zh
 
     problem = destination_problem(out)
@@ -115,6 +126,8 @@ def render_command(
     options = _check_options(files, previous, no_previous, templates)
     results = [check_file(path, options=options) for path in files]
     _echo_findings(results, as_json=False)
+    if any(checked.ok for checked in results):
+        prepare_rendering(formats)  # the writers loaded, the PDF speed-ups on (a long text is laid out in linear time)
     failed = False
     for path, checked in zip(files, results):
         if not checked.ok or (strict and checked.findings):

@@ -5,23 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..model.forms import (
-    ACTIVE_BLOCKS,
-    ACTIVE_ITEM_HEADER,
-    APPLICANT_COLUMNS,
-    APPLICATIONS_CORNER,
-    APPLICATION_ROWS,
-    ORGANISATION_COLUMNS,
-    OVERVIEW_ASPECTS,
-    PARTS,
-    RESULTS_LABEL,
-    REVIEW_GROUPS,
-    REVIEW_OUTCOMES,
-    TOTAL,
-)
+from decimal import Decimal
+
+from ..model.figures import number, signed
+from ..model.forms import ACTIVE_BLOCKS, OVERVIEW_ASPECTS, PARTS, RESULTS_LABEL, REVIEW_GROUPS
+from ..model.grid import SIGNED, GridCell, TableGrid, table_grid
 from ..model.tables import applications_table, reviews_table
 from ..packs import Pack, load_pack
-from ..model.figures import number, signed
 from ..packs.filling import filled_report
 from .fees import fee_sentence
 from .nodes import Block, Cell, Document, Heading, Paragraph, Row, Section, Signature, Table
@@ -210,120 +200,54 @@ def label(text: str, **spans) -> Cell:
     return Cell(text, lines=_LABEL_LINES.get(text, ()), **spans)
 
 
-# --- table 二 -------------------------------------------------------------------------------------------------
-def active_table(report, font_size: float) -> Table:
-    """Four (2019: five) blocks, each its caption, its header and its rows: the table may go on to a next page
-    between two blocks, each of which reads on its own."""
-    rows: list[Row] = []
-    breaks: list[int] = []
+# --- the tables, from the official grid (model/grid.py) ---------------------------------------------------------
+def _figures(report) -> dict[str, int | Decimal]:
+    """Every number cell's figure by its input key ("applications.new[0]", "active.rules.issued"), totals computed."""
+    figures: dict[str, int | Decimal] = {}
     for block in ACTIVE_BLOCKS[report.format]:
-        if rows:
-            breaks.append(len(rows))
-        rows.append(Row([label(block.caption, colspan=4, header=True)]))
-        rows.append(
-            Row([label(ACTIVE_ITEM_HEADER, header=True)] + [label(c.label, colspan=c.span, header=True) for c in block.columns])
-        )
-        for key, name in block.rows:
+        for key, _name in block.rows:
             item = getattr(report.active, key)
-            cells = [label(name, align="center")]
             for column in block.columns:
-                value = item if column.field is None else getattr(item, column.field)
                 path = f"active.{key}" + (f".{column.field}" if column.field else "")
-                cells.append(Cell(signed(value) if column.signed else number(value), colspan=column.span, key=path))
-            rows.append(Row(cells))
-    return Table("active", [2.2, 1.6, 1.6, 1.6], rows, font_size=font_size, breaks=tuple(breaks))
+                figures[path] = item if column.field is None else getattr(item, column.field)
+    for computed in applications_table(report).rows:
+        for index, value in enumerate(computed.values):
+            figures[f"applications.{computed.spec.key}[{index}]"] = value
+    for group, row in zip(REVIEW_GROUPS, reviews_table(report)):
+        for index, value in enumerate(row.values):
+            figures[f"reviews.{group.key}[{index}]"] = value
+    return figures
 
 
-# --- table 三 -------------------------------------------------------------------------------------------------
-def applications_header() -> list[Row]:
-    return [
-        Row(
-            [
-                Cell(APPLICATIONS_CORNER, colspan=3, rowspan=3, header=True),
-                label("申请人情况", colspan=7, header=True),
-            ],
-            header=True,
-        ),
-        Row(
-            [
-                label(APPLICANT_COLUMNS[0], rowspan=2, header=True),
-                label("法人或其他组织", colspan=5, header=True),
-                label(TOTAL, rowspan=2, header=True),
-            ],
-            header=True,
-        ),
-        Row([label(name, header=True) for name in ORGANISATION_COLUMNS], header=True),
-    ]
+def _cell(cell: GridCell, figures: dict[str, int | Decimal]) -> Cell:
+    spans = {"colspan": cell.colspan, "rowspan": cell.rowspan, "header": cell.header, "align": cell.align}
+    if cell.key is None:
+        return label(cell.text, **spans)
+    value = figures[cell.key]
+    return Cell(signed(value) if cell.kind == SIGNED else number(value), key=cell.key, **spans)
 
 
-# Column widths of table 三 in millimetres of the 156 mm line (relative widths for other lines): 三、 two characters
-# wide, （三）不予 five, the row labels thirteen and a half (every one-line label of the form on one line), 自然人
-# three, and five digits in every figure column. At the 10.5 pt of the pack's applications_table size, with the cell
-# padding of report.css (and of the DOCX).
-APPLICATIONS_COLUMNS = [9.0, 20.0, 51.1, 12.7] + [10.5] * 5 + [10.7]
+def _breaks(grid: TableGrid) -> tuple[int, ...]:
+    """The rows before which a table may go on to the next page, each part reading on its own (the header rows
+    repeat): table 二 before each block's caption (a row of one cell across the table); table 三 before 二、 and 四、
+    (label cells across the three label columns) and before the merged 三、本年度办理结果; table 四 never."""
+    if grid.id == "reviews":
+        return ()
+    first = next(r for r, row in enumerate(grid.rows) if not row.header)
+    breaks = []
+    for r, row in enumerate(grid.rows[first + 1:], start=first + 1):
+        head = row.cells[0]
+        if grid.id == "active" and len(row.cells) == 1:
+            breaks.append(r)
+        elif grid.id == "applications" and head.key is None and (head.colspan == 3 or head.text == RESULTS_LABEL):
+            breaks.append(r)
+    return tuple(breaks)
 
 
-def applications_table_node(report, font_size: float) -> Table:
-    """The header, then 一, 二, 三 (all its result rows under one merged label) and 四: the table may go on to the next
-    page before 二, before 三 or before 四, the header repeated."""
-    table = applications_table(report)
-    specs = APPLICATION_ROWS[report.format]
-    results_count = sum(1 for s in specs if s.kind in ("result", "total"))
-    group_sizes: dict[str, int] = {}
-    for spec in specs:
-        if spec.group:
-            group_sizes[spec.group] = group_sizes.get(spec.group, 0) + 1
-    rows = applications_header()
-    first = len(rows)
-    breaks: list[int] = []
-    seen_results = False
-    seen_groups: set[str] = set()
-    for computed in table.rows:
-        spec = computed.spec
-        labels: list[Cell] = []
-        if spec.kind in ("intake", "forward"):
-            if len(rows) > first:
-                breaks.append(len(rows))
-            labels.append(label(spec.label, colspan=3, align="left"))
-        else:
-            if not seen_results:
-                breaks.append(len(rows))
-                labels.append(label(RESULTS_LABEL, rowspan=results_count, align="center"))
-                seen_results = True
-            if spec.group:
-                if spec.group not in seen_groups:
-                    labels.append(label(spec.group, rowspan=group_sizes[spec.group], align="left"))
-                    seen_groups.add(spec.group)
-                labels.append(label(spec.label, align="left"))
-            else:
-                labels.append(label(spec.label, colspan=2, align="left"))
-        numbers = [
-            Cell(number(value), key=f"applications.{spec.key}[{index}]") for index, value in enumerate(computed.values)
-        ]
-        rows.append(Row(labels + numbers))
-    return Table("applications", APPLICATIONS_COLUMNS, rows, font_size=font_size, breaks=tuple(breaks))
-
-
-# --- table 四 -------------------------------------------------------------------------------------------------
-def reviews_table_node(report, font_size: float) -> Table:
-    header = [
-        Row(
-            [label(REVIEW_GROUPS[0].label, colspan=5, header=True), label("行政诉讼", colspan=10, header=True)],
-            header=True,
-        ),
-        Row(
-            [label(name, rowspan=2, header=True) for name in REVIEW_OUTCOMES + (TOTAL,)]
-            + [label(group.label, colspan=5, header=True) for group in REVIEW_GROUPS[1:]],
-            header=True,
-        ),
-        Row([label(name, header=True) for _ in REVIEW_GROUPS[1:] for name in REVIEW_OUTCOMES + (TOTAL,)], header=True),
-    ]
-    cells = [
-        Cell(number(value), key=f"reviews.{group.key}[{index}]")
-        for group, row in zip(REVIEW_GROUPS, reviews_table(report))
-        for index, value in enumerate(row.values)
-    ]
-    return Table("reviews", [1.0] * 15, header + [Row(cells)], font_size=font_size)
+def table_node(grid: TableGrid, figures: dict[str, int | Decimal], font_size: float) -> Table:
+    """A table of the document: the official grid with the report's figures in its number cells."""
+    rows = [Row([_cell(cell, figures) for cell in row.cells], header=row.header) for row in grid.rows]
+    return Table(grid.id, list(grid.widths), rows, font_size=font_size, breaks=_breaks(grid))
 
 
 # --- the document ---------------------------------------------------------------------------------------------
@@ -332,15 +256,17 @@ def build(report, pack: Pack | None = None) -> Document:
     report = filled_report(report)  # narrative placeholders ({{ 予以公开 }} …) filled from the tables
     sizes = pack.settings.get("sizes", {})
     table_size = float(sizes.get("table", 12))
+    active, applications, reviews = table_grid(report.format)
+    figures = _figures(report)
     sections = [
         Section("overview", Heading(1, PARTS[0]), _overview(report, pack)),
-        Section("active", Heading(1, PARTS[1]), [active_table(report, table_size)]),
+        Section("active", Heading(1, PARTS[1]), [table_node(active, figures, table_size)]),
         Section(
             "applications",
             Heading(1, PARTS[2]),
-            [applications_table_node(report, float(sizes.get("applications_table", 10.5)))],
+            [table_node(applications, figures, float(sizes.get("applications_table", 10.5)))],
         ),
-        Section("reviews", Heading(1, PARTS[3]), [reviews_table_node(report, table_size)]),
+        Section("reviews", Heading(1, PARTS[3]), [table_node(reviews, figures, table_size)]),
         Section("problems", Heading(1, PARTS[4]), paragraphs(report.text.problems)),
         Section("other", Heading(1, PARTS[5]), paragraphs(report.text.other) + paragraphs(fee_sentence(report, pack))),
     ]

@@ -36,7 +36,10 @@ def bind(host: str, port: int) -> socket.socket:
 def make_server(data_dir: Path, host: str, sock: socket.socket):
     import uvicorn
 
+    from ..pipeline import prepare_rendering
     from .app import create_app
+
+    prepare_rendering()  # the server renders report after report: writers loaded, PDF speed-ups on, before any page
 
     allowed = LOOPBACK_HOSTS if is_loopback(host) else None
     app = create_app(data_dir, allowed_hosts=allowed)

@@ -61,6 +61,11 @@ def installed() -> list[str]:
     return list(_INSTALLED)
 
 
+def active() -> bool:
+    """Whether the speed-ups are installed in this process and not turned off for the moment (`disabled`)."""
+    return bool(_INSTALLED) and _ENABLED
+
+
 # --- font files, once per process -------------------------------------------------------------------------------------
 
 class _Faces:

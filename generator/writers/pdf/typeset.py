@@ -20,7 +20,7 @@ document.figures.unbroken as ranges where no break is allowed (PANGO_ATTR_ALLOW_
 figure, not inside it. (A span with `white-space: nowrap` around each figure in the page would do the same, at the
 cost of an element and an inline box for each: a tenth of the time of a report with many figures.)
 
-This changes the layout, so it is not one of the speed-ups (writers/pdf_speedups.py, which change no byte): it is
+This changes the layout, so it is not one of the speed-ups (speedups.py, which change no byte): it is
 installed whatever GOVREPORT_PDF_SPEEDUPS says, and each part only when the WeasyPrint code it wraps has the shape it
 was written for (`installed()`); otherwise lines of Chinese stay ragged, or figures may be split, as before.
 """
@@ -32,7 +32,7 @@ import unicodedata
 from bisect import bisect_left
 from itertools import accumulate
 
-from ..model.figures import unbroken_spans
+from ...model.figures import unbroken_spans
 
 _INSTALLED: list[str] = []
 # A line this close to full (in CSS px, 0.13 mm) is left as it is: a line of 28 Chinese characters on the 156 mm line

@@ -1,8 +1,10 @@
-"""PDF writer: WeasyPrint renders the same HTML page, with the GB/T 9704 page rules of the pack's CSS.
+"""WeasyPrint set up for reports. Importing this module loads WeasyPrint (after pointing fontconfig at the open faces,
+fonts.py) and installs typeset.py, which is layout, not speed: justified Chinese, figures kept whole. The speed-ups
+are not installed here; see `enable_speedups` in this package.
 
 A table goes on to a next page only between two of its row groups (`<tbody class="together">`, runs of rows that no
 merged cell crosses, each kept on one page, the header rows repeated): WeasyPrint clips a rowspan cell that crosses a
-page break (WeasyPrint issue 663). Chinese is justified to both edges, figures kept whole, by pdf_typeset.
+page break (WeasyPrint issue 663).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import re
 import threading
 from pathlib import Path
 
-from ..document import Document
-from ..packs import Pack
-from . import fonts, html_tree, pdf_speedups, pdf_typeset
-from .html import render_text
+from ...document import Document
+from ...packs import Pack
+from ..html import render_text
+from . import fonts, html_tree, speedups, typeset
 
 fonts.configure()
 
@@ -24,14 +26,11 @@ import cssselect2  # noqa: E402
 import weasyprint  # noqa: E402  (after the fontconfig file is chosen)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-pdf_typeset.install()  # justified lines of Chinese, figures kept whole (layout, not speed-ups: always on)
+typeset.install()  # justified lines of Chinese, figures kept whole (layout, not speed-ups: always on)
 
-# GOVREPORT_PDF_SPEEDUPS=0 renders with WeasyPrint as shipped but for pdf_typeset (its own HTML parser, no
-# pdf_speedups): the same PDF but for the zlib level, more slowly — a way out should a WeasyPrint release ever
-# disagree with them.
-SPEEDUPS = os.environ.get("GOVREPORT_PDF_SPEEDUPS", "1").strip() != "0"
-if SPEEDUPS:
-    pdf_speedups.install()
+
+def load() -> None:
+    """WeasyPrint is loaded and set up for reports (importing this module did it)."""
 
 _FONT_CONFIG = FontConfiguration()
 
@@ -59,7 +58,7 @@ class ReportHTML(weasyprint.HTML):
 
     def __init__(self, string: str, base_url: str, folders: tuple[Path, ...] = ()):
         fetcher = ConfinedFetcher(folders)
-        root = html_tree.tree(string) if _TREE_SWAPPABLE else None
+        root = html_tree.tree(string) if _TREE_SWAPPABLE and speedups.active() else None
         if root is None:
             super().__init__(string=string, base_url=base_url, url_fetcher=fetcher)
             return
@@ -105,7 +104,7 @@ def _tree_swappable() -> bool:
     )
 
 
-_TREE_SWAPPABLE = SPEEDUPS and _tree_swappable()
+_TREE_SWAPPABLE = _tree_swappable()  # lxml's tree is used only with the speed-ups on
 
 
 # One PDF at a time per process: the web form renders in a thread pool, and Pango's font map (shared through
@@ -123,7 +122,7 @@ def render(document: Document, pack: Pack, page: str | None = None) -> bytes:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            with pdf_speedups.table_keys(html.etree_element):
+            with speedups.table_keys(html.etree_element):
                 return html.write_pdf(font_config=_FONT_CONFIG)
         finally:
             if collecting:
