@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
 from decimal import Decimal
 
 from ..model.figures import number, signed
@@ -15,6 +14,7 @@ from ..packs import Pack, load_pack
 from ..packs.filling import filled_report
 from .fees import fee_sentence
 from .nodes import Block, Cell, Document, Heading, Paragraph, Row, Section, Signature, Table
+from .page import page_of
 
 SECTION_IDS = ("overview", "active", "applications", "reviews", "problems", "other")
 
@@ -182,9 +182,9 @@ def _overview(report, pack: Pack) -> list[Block]:
 
 # --- the official tables -------------------------------------------------------------------------------------------
 # The labels of the tables' narrow columns, line by line ("|") as the official form (and the reports that copy it) sets
-# them: 商业/企业, （三）不予/公开, 结果/维持; 自然人 on one line; 三、本年度办理结果 one character a line, read downwards
-# in its column two characters wide. Each column is wide enough for its labels' longest line. Other labels are wide
-# enough for their column or are sentences, which break anywhere.
+# them: 商业/企业, （三）不予/公开, 结果/维持; 自然人 on one line; 三、本年度办理结果 one character a line, read
+# downwards in its column two characters wide. Each column is wide enough for its labels' longest line. Other labels
+# are wide enough for their column or are sentences, which break anywhere.
 _LABEL_LINES = {
     lines.replace("|", ""): tuple(lines.split("|"))
     for lines in (
@@ -220,11 +220,12 @@ def _figures(report) -> dict[str, int | Decimal]:
 
 
 def _cell(cell: GridCell, figures: dict[str, int | Decimal]) -> Cell:
-    spans = {"colspan": cell.colspan, "rowspan": cell.rowspan, "header": cell.header, "align": cell.align}
     if cell.key is None:
-        return label(cell.text, **spans)
-    value = figures[cell.key]
-    return Cell(signed(value) if cell.kind == SIGNED else number(value), key=cell.key, **spans)
+        text, lines = cell.text, _LABEL_LINES.get(cell.text, ())
+    else:
+        value = figures[cell.key]
+        text, lines = (signed(value) if cell.kind == SIGNED else number(value)), ()
+    return Cell(text, cell.colspan, cell.rowspan, cell.header, cell.align, cell.key, lines)
 
 
 def _breaks(grid: TableGrid) -> tuple[int, ...]:
@@ -291,6 +292,13 @@ def build(report, pack: Pack | None = None) -> Document:
         "kind": report.kind,
         "date": report.date.isoformat(),
         "template": pack.name,
-        "settings": pack.settings,
     }
-    return Document(title=title, preface=_preface(report, pack, wording), sections=sections, signature=signature, meta=meta)
+    return Document(
+        title=title,
+        preface=_preface(report, pack, wording),
+        sections=sections,
+        signature=signature,
+        meta=meta,
+        style=pack.style,
+        page=page_of(pack.style),
+    )

@@ -14,4 +14,6 @@ def fee_sentence(report, pack) -> str:
     if report.format != "2021" or FEE_STATEMENT.search(report.text.other or ""):
         return ""
     fees = report.fee_notices
-    return pack.text("fee_sentence", sent=fees.sent, amount_sent=number(fees.amount_sent), collected=number(fees.collected))
+    return pack.text(
+        "fee_sentence", sent=fees.sent, amount_sent=number(fees.amount_sent), collected=number(fees.collected)
+    )

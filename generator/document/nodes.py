@@ -1,15 +1,21 @@
 """The document: the report as title, sections, headings, paragraphs and tables with spans, all wording resolved.
 
-Every writer (HTML, PDF, DOCX) reads only this structure, so a change of wording shows in all three.
+Every writer (HTML, PDF, DOCX, the CMS fragment) reads this structure: the wording, the tables, and the pack's style
+resolved for the writers (`style`, typed, and `page`, the page and its character grid), so a change of wording or
+style shows in all of them.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from ..model.grid import span_slots
+
+if TYPE_CHECKING:
+    from ..packs.schema import Settings
+    from .page import Page
 
 
 @dataclass
@@ -120,7 +126,9 @@ class Document:
     preface: list[Block]
     sections: list[Section]
     signature: Signature
-    meta: dict = field(default_factory=dict)  # agency, year, format, template, settings for writers
+    meta: dict = field(default_factory=dict)  # agency, year, format, date, template
+    style: Settings | None = None  # the pack's settings, typed: fonts, sizes, page (what the writers need)
+    page: Page | None = None  # the page and the body text's character grid, from `style`
 
     @property
     def title_lines(self) -> list[str]:

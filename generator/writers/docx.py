@@ -14,7 +14,7 @@ import io
 import math
 import re
 import zipfile
-from functools import lru_cache
+from collections import OrderedDict
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document as open_docx
@@ -23,8 +23,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
-from ..document import Document, Heading, Paragraph, Table
-from ..packs import PAGE_SIZES, Pack
+from ..document import Document, Heading, Page, Paragraph, Table, page_of
+from ..packs import Pack
+from ..packs.schema import Settings
 
 W = nsdecls("w")
 TYPE_AREA_TWIPS = 8844  # 156 mm: A4 less 28 mm and 26 mm
@@ -41,7 +42,10 @@ FACES: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
     "仿宋": ("FangSong", "02010609060101010101", "modern", "fixed", _SIG_WINDOWS),
     "楷体": ("KaiTi", "02010609060101010101", "modern", "fixed", _SIG_WINDOWS),
     "黑体": ("SimHei", "02010609060101010101", "modern", "fixed", _SIG_WINDOWS),
-    "宋体": ("SimSun", "02010600030101010101", "auto", "variable", ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000")),
+    "宋体": (
+        "SimSun", "02010600030101010101", "auto", "variable",
+        ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000"),
+    ),
 }
 _SIG_ATTRS = ("usb0", "usb1", "usb2", "usb3", "csb0", "csb1")
 _LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
@@ -62,33 +66,23 @@ def _mm_twips(mm: float) -> int:
     return round(mm * 1440 / 25.4)
 
 
-def _page_twips(pack: Pack) -> tuple[int, int]:
+def _page_twips(page: Page) -> tuple[int, int]:
     """Width and height of the type area (版心) in twips."""
-    page = pack.settings["page"]
-    width, height = PAGE_SIZES.get(str(page.get("size", "A4")), PAGE_SIZES["A4"])
-    return (
-        _mm_twips(width - float(page["margin_left"]) - float(page["margin_right"])),
-        _mm_twips(height - float(page["margin_top"]) - float(page["margin_bottom"])),
-    )
+    return _mm_twips(page.width), _mm_twips(page.height)
 
 
-def type_area_twips(pack: Pack) -> int:
-    """Width of the type area for the pack's page size and side margins (8844 for A4 with 28/26 mm)."""
-    return _page_twips(pack)[0]
+def type_area_twips(page: Page) -> int:
+    """Width of the type area for the page size and side margins (8844 for A4 with 28/26 mm)."""
+    return _page_twips(page)[0]
 
 
-def doc_grid(pack: Pack) -> tuple[int, int, int, int]:
-    """The document grid Word users set for 公文 (每行 28 字、每页 22 行 on A4): characters per line, lines per page,
-    w:linePitch (twips) and w:charSpace (4096ths of a point added to the body size to make the character pitch).
-
-    A pack may name `page.grid_chars` / `page.grid_lines`; otherwise the counts follow from the page: as many lines
-    of the pack's line height as fit, and the body size rounded to whole characters (GB/T 9704 counts 三号 as
-    15.75 pt, so 28 of them fill the 156 mm line)."""
-    page, body = pack.settings["page"], float(pack.settings["sizes"]["body"])
-    width, height = _page_twips(pack)
-    chars = int(page.get("grid_chars") or max(1, round(width / PT_TWIPS / body)))
-    lines = int(page.get("grid_lines") or max(1, math.floor(height / PT_TWIPS / float(page["line_height"]) + 1e-9)))
-    char_space = math.floor((width / chars / PT_TWIPS - body) * 4096)
+def doc_grid(page: Page) -> tuple[int, int, int, int]:
+    """The document grid Word users set for 公文 (每行 28 字、每页 22 行 on A4), the document's page grid
+    (document/page.py: the HTML and PDF set the same): characters per line, lines per page, w:linePitch (twips) and
+    w:charSpace (4096ths of a point added to the body size to make the character pitch)."""
+    width, height = _page_twips(page)
+    chars, lines = page.chars, page.lines
+    char_space = math.floor((width / chars / PT_TWIPS - page.body) * 4096)
     return chars, lines, height // lines, char_space
 
 
@@ -96,9 +90,9 @@ def _first(names) -> str:
     return names[0] if isinstance(names, list) else str(names)
 
 
-def _faces(pack: Pack) -> dict[str, str]:
-    fonts = pack.settings["fonts"]
-    return {role: _first(fonts[role]) for role in ("title", "body", "heading1", "heading2", "table")}
+def _faces(style: Settings) -> dict[str, str]:
+    fonts = style.fonts
+    return {role: _first(getattr(fonts, role)) for role in ("title", "body", "heading1", "heading2", "table")}
 
 
 def _rfonts(name: str) -> str:
@@ -112,12 +106,12 @@ def _size(half_points: int) -> str:
 
 
 # --- parts that replace python-docx's defaults -------------------------------------------------------------------
-def styles_xml(pack: Pack) -> bytes:
+def styles_xml(style: Settings) -> bytes:
     """Only the styles the report uses, each in its official face; the defaults carry no theme font or colour."""
-    faces, sizes, page = _faces(pack), pack.settings["sizes"], pack.settings["page"]
-    body = float(sizes["body"])
-    body_hp, title_hp, table_hp = (round(float(sizes[k]) * 2) for k in ("body", "title", "table"))
-    line = round(float(page["line_height"]) * PT_TWIPS)
+    faces, sizes, page = _faces(style), style.sizes, style.page
+    body = float(sizes.body)
+    body_hp, title_hp, table_hp = (round(float(getattr(sizes, k)) * 2) for k in ("body", "title", "table"))
+    line = round(float(page.line_height) * PT_TWIPS)
     two_chars = round(2 * body * PT_TWIPS)
     no_indent = '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
     default_attr = ' w:default="1"'
@@ -134,14 +128,16 @@ def styles_xml(pack: Pack) -> bytes:
         "<w:pPrDefault><w:pPr><w:widowControl/></w:pPr></w:pPrDefault></w:docDefaults>",
         paragraph_style(
             "Normal", "Normal",
-            f'<w:widowControl/>{_HANGING_PUNCTUATION}{_NO_GRID}<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
+            f'<w:widowControl/>{_HANGING_PUNCTUATION}{_NO_GRID}'
+            f'<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
             f'<w:ind w:firstLineChars="200" w:firstLine="{two_chars}"/><w:jc w:val="both"/>',
             f"{_rfonts(faces['body'])}{_size(body_hp)}",
             based=None, extra="<w:qFormat/>", default=True,
         ),
         paragraph_style(
             "Title", "Title",
-            f'<w:keepNext/><w:keepLines/>{_NO_GRID}<w:spacing w:before="0" w:after="{line}" w:line="240" w:lineRule="auto"/>'
+            '<w:keepNext/>'
+            f'<w:keepLines/>{_NO_GRID}<w:spacing w:before="0" w:after="{line}" w:line="240" w:lineRule="auto"/>'
             f'{no_indent}<w:jc w:val="center"/>',
             f"{_rfonts(faces['title'])}{_NO_GRID}{_size(title_hp)}",
             extra='<w:uiPriority w:val="10"/><w:qFormat/>',
@@ -159,20 +155,26 @@ def styles_xml(pack: Pack) -> bytes:
     styles += [
         paragraph_style(
             "TableText", "Table Text",
-            f'{_NO_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{no_indent}<w:jc w:val="center"/>',
+            f'{_NO_GRID}<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{no_indent}'
+            '<w:jc w:val="center"/>',
             f"{_rfonts(faces['table'])}{_NO_GRID}{_size(table_hp)}",
             extra="<w:qFormat/>",
         ),
         paragraph_style(
             "Signature", "Signature",
-            f'<w:ind w:rightChars="200" w:right="{two_chars}" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/>',
+            f'<w:ind w:rightChars="200" w:right="{two_chars}" w:firstLineChars="0" w:firstLine="0"/>'
+            '<w:jc w:val="right"/>',
             _rfonts(faces["body"]),
         ),
-        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/>'
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/>'
         '<w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
-        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/>'
-        '<w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-        '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:uiPriority w:val="99"/>'
+        '<w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
+        '<w:top w:w="0" w:type="dxa"/>'
+        '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+        '</w:tblCellMar>'
         "</w:tblPr></w:style>",
     ]
     return (
@@ -181,10 +183,10 @@ def styles_xml(pack: Pack) -> bytes:
     ).encode("utf-8")
 
 
-def font_table_xml(pack: Pack) -> bytes:
+def font_table_xml(style: Settings) -> bytes:
     """One entry per face the document names, with what Word, WPS and LibreOffice need to substitute it."""
     entries = []
-    for name in dict.fromkeys(_faces(pack).values()):
+    for name in dict.fromkeys(_faces(style).values()):
         alt, panose, family, pitch, sig = FACES.get(name, ("", "", "auto", "variable", ()))
         entry = f"<w:font w:name={quoteattr(name)}>"
         entry += f"<w:altName w:val={quoteattr(alt)}/>" if alt else ""
@@ -199,10 +201,10 @@ def font_table_xml(pack: Pack) -> bytes:
     ).encode("utf-8")
 
 
-def _theme_xml(theme: bytes, pack: Pack) -> bytes:
+def _theme_xml(theme: bytes, style: Settings) -> bytes:
     """The theme's heading and body fonts set to 黑体 and the body face, so that even "+标题"/"+正文" in Word's font
     list (or a pasted paragraph in a theme font) shows an official face, not Calibri or Cambria."""
-    faces = _faces(pack)
+    faces = _faces(style)
 
     def scheme(tag: str, face: str) -> bytes:
         q = quoteattr(face)
@@ -211,24 +213,24 @@ def _theme_xml(theme: bytes, pack: Pack) -> bytes:
             f'<a:font script="Hans" typeface={q}/></a:{tag}>'
         ).encode("utf-8")
 
-    theme = re.sub(rb"<a:majorFont>.*?</a:majorFont>", lambda _: scheme("majorFont", faces["heading1"]), theme, flags=re.S)
+    theme = re.sub(
+        rb"<a:majorFont>.*?</a:majorFont>", lambda _: scheme("majorFont", faces["heading1"]), theme, flags=re.S
+    )
     return re.sub(rb"<a:minorFont>.*?</a:minorFont>", lambda _: scheme("minorFont", faces["body"]), theme, flags=re.S)
 
 
-@lru_cache(maxsize=16)
-def skeleton(pack: Pack) -> bytes:
-    """An empty document with the pack's styles, fonts, page setup, grid and footers, as bytes."""
-    settings = pack.settings
-    fonts, sizes, page = settings["fonts"], settings["sizes"], settings["page"]
+def skeleton(style: Settings, page: Page) -> bytes:
+    """An empty document with the style's fonts and sizes, the page setup, grid and footers, as bytes."""
+    fonts, sizes = style.fonts, style.sizes
     doc = open_docx()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    width, height = PAGE_SIZES.get(str(page.get("size", "A4")), PAGE_SIZES["A4"])
+    width, height = page.paper
     section.page_width, section.page_height = Mm(width), Mm(height)
-    section.top_margin, section.bottom_margin = Mm(float(page["margin_top"])), Mm(float(page["margin_bottom"]))
-    section.left_margin, section.right_margin = Mm(float(page["margin_left"])), Mm(float(page["margin_right"]))
-    section.footer_distance = Mm(max(float(page["margin_bottom"]) - 7 - 7, 10))
-    _chars, _lines, line_pitch, char_space = doc_grid(pack)
+    section.top_margin, section.bottom_margin = Mm(page.margin_top), Mm(page.margin_bottom)
+    section.left_margin, section.right_margin = Mm(page.margin_left), Mm(page.margin_right)
+    section.footer_distance = Mm(max(page.margin_bottom - 7 - 7, 10))
+    _chars, _lines, line_pitch, char_space = doc_grid(page)
     grid = section._sectPr.find(qn("w:docGrid"))
     grid.attrib.clear()
     grid.set(qn("w:type"), "linesAndChars")
@@ -238,8 +240,8 @@ def skeleton(pack: Pack) -> bytes:
     language = doc.settings.element.find(qn("w:themeFontLang"))
     language.set(qn("w:val"), "en-US")
     language.set(qn("w:eastAsia"), "zh-CN")
-    number_font = _first(fonts["body"])
-    number_size = int(float(sizes["page_number"]) * 2)
+    number_font = _first(fonts.body)
+    number_size = int(float(sizes.page_number) * 2)
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         footer.is_linked_to_previous = False
         body = footer._element
@@ -249,7 +251,8 @@ def skeleton(pack: Pack) -> bytes:
         body.append(
             parse_xml(
                 f"<w:p {W}><w:pPr>{_NO_GRID}<w:ind w:left=\"{320 if align == 'left' else 0}\" "
-                f'w:right="{320 if align == "right" else 0}" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
+                f'w:right="{320 if align == "right" else 0}" w:firstLineChars="0" w:firstLine="0"/>'
+                f'<w:jc w:val="{align}"/></w:pPr>'
                 f'<w:r>{run}<w:t xml:space="preserve">— </w:t></w:r>'
                 f'<w:fldSimple w:instr=" PAGE "><w:r>{run}<w:t>1</w:t></w:r></w:fldSimple>'
                 f'<w:r>{run}<w:t xml:space="preserve"> —</w:t></w:r></w:p>'
@@ -270,11 +273,11 @@ def skeleton(pack: Pack) -> bytes:
     for rel in doc.part.rels.values():
         kind = rel.reltype.rsplit("/", 1)[-1]
         if kind == "styles":
-            rel.target_part._element = parse_xml(styles_xml(pack))
+            rel.target_part._element = parse_xml(styles_xml(style))
         elif kind == "fontTable":
-            rel.target_part._blob = font_table_xml(pack)
+            rel.target_part._blob = font_table_xml(style)
         elif kind == "theme":
-            rel.target_part._blob = _theme_xml(rel.target_part.blob, pack)
+            rel.target_part._blob = _theme_xml(rel.target_part.blob, style)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -312,7 +315,8 @@ def _table(table: Table, area: int = TYPE_AREA_TWIPS, *, keep_last: bool = False
         '<w:tblLayout w:type="fixed"/>'
         f'<w:tblCellMar><w:top w:w="{pad}" w:type="dxa"/><w:left w:w="40" w:type="dxa"/>'
         f'<w:bottom w:w="{pad}" w:type="dxa"/><w:right w:w="40" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="1"/>'
         "</w:tblPr><w:tblGrid>"
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         + "</w:tblGrid>"
@@ -346,9 +350,9 @@ def _table(table: Table, area: int = TYPE_AREA_TWIPS, *, keep_last: bool = False
     return "".join(parts)
 
 
-def body_xml(document: Document, pack: Pack) -> str:
-    lead_font = _first(pack.settings["fonts"]["heading2"])
-    area = type_area_twips(pack)
+def body_xml(document: Document, style: Settings, page: Page) -> str:
+    lead_font = _first(style.fonts.heading2)
+    area = type_area_twips(page)
     title_runs = '<w:r><w:br/></w:r>'.join(f"<w:r>{_t(line)}</w:r>" for line in document.title_lines)
     out = [f'<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>{title_runs}</w:p>']
     items = list(document.preface)
@@ -368,7 +372,8 @@ def body_xml(document: Document, pack: Pack) -> str:
         elif isinstance(block, Table):
             out.append(_table(block, area, keep_last=keep))
             out.append(
-                f'<w:p><w:pPr>{"<w:keepNext/>" if keep else ""}<w:spacing w:line="240" w:lineRule="auto"/></w:pPr></w:p>'
+                f'<w:p><w:pPr>{"<w:keepNext/>" if keep else ""}<w:spacing w:line="240" w:lineRule="auto"/></w:pPr>'
+                '</w:p>'
             )
     out.append('<w:p><w:pPr><w:pStyle w:val="Normal"/><w:keepNext/></w:pPr></w:p>')
     out.append(_paragraph("Signature", document.signature.issuer, keep=True))
@@ -376,14 +381,27 @@ def body_xml(document: Document, pack: Pack) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=16)
-def _parts(pack: Pack) -> tuple[tuple[tuple[str, bytes], ...], str, str]:
-    """The skeleton's zip parts, and its document.xml split where the body content goes."""
-    with zipfile.ZipFile(io.BytesIO(skeleton(pack))) as package:
+Parts = tuple[tuple[tuple[str, bytes], ...], str, str]
+# Skeletons by the identity of the style they were made for (a pack's typed style is made once per loaded pack); the
+# style is kept in the entry, so its identity is not reused while the entry lives. A batch uses one or a few.
+_SKELETONS: OrderedDict[int, tuple[Settings, Page, Parts]] = OrderedDict()
+_SKELETONS_KEPT = 16
+
+
+def _parts(style: Settings, page: Page) -> Parts:
+    """The skeleton's zip parts, and its document.xml split where the body content goes; made once per style."""
+    kept = _SKELETONS.get(id(style))
+    if kept is not None and kept[0] is style and kept[1] == page:
+        return kept[2]
+    with zipfile.ZipFile(io.BytesIO(skeleton(style, page))) as package:
         parts = tuple((name, package.read(name)) for name in package.namelist())
     document_xml = dict(parts)["word/document.xml"].decode("utf-8")
     cut = document_xml.index("<w:sectPr")
-    return parts, document_xml[:cut], document_xml[cut:]
+    made = (parts, document_xml[:cut], document_xml[cut:])
+    _SKELETONS[id(style)] = (style, page, made)
+    while len(_SKELETONS) > _SKELETONS_KEPT:
+        _SKELETONS.popitem(last=False)
+    return made
 
 
 def _core_xml(document: Document) -> bytes:
@@ -403,10 +421,13 @@ def _core_xml(document: Document) -> bytes:
 
 def render(document: Document, pack: Pack) -> bytes:
     """The .docx bytes: the skeleton's parts with this report's body and properties; byte-identical for the same
-    input (fixed zip timestamps), so regenerated samples do not churn."""
-    parts, head, tail = _parts(pack)
+    input (fixed zip timestamps), so regenerated samples do not churn. Reads the document only (its style and page;
+    `pack` is the writers' common signature): a DOCX has no pack templates."""
+    style = document.style or pack.style
+    page = document.page or page_of(style)
+    parts, head, tail = _parts(style, page)
     replaced = {
-        "word/document.xml": (head + body_xml(document, pack) + tail).encode("utf-8"),
+        "word/document.xml": (head + body_xml(document, style, page) + tail).encode("utf-8"),
         "docProps/core.xml": _core_xml(document),
     }
     out = io.BytesIO()

@@ -13,18 +13,15 @@ from dataclasses import dataclass
 
 from jinja2 import TemplateError
 
-from ..document import Cell, Document, Table
+from ..document import Cell, Document, Page, Table, page_of
 from ..document.nodes import width_in_characters
-from ..packs import PAGE_SIZES, Pack, PackError
-
-PT_PER_MM = 72 / 25.4
+from ..packs import Pack, PackError
 
 
 @dataclass(frozen=True)
 class Grid:
-    """The character grid of the body text (GB/T 9704—2012 5.2.2: 28 characters a line on A4), from the pack's page
-    and body size: as many characters of the body size as the line holds, rounded (三号 counts as 15.75 pt, so 28 on
-    the 156 mm line), spread evenly over the line."""
+    """The character grid of the body text as CSS sets it (GB/T 9704—2012 5.2.2: 28 characters a line on A4): the
+    document's page grid (document/page.py, which the DOCX's document grid also follows), as letter spacing."""
 
     chars: int  # characters a line
     pitch: float  # pt from one character to the next
@@ -41,13 +38,8 @@ class Grid:
 _SLACK = 0.01
 
 
-def page_grid(settings: dict) -> Grid:
-    page, body = settings["page"], float(settings["sizes"]["body"])
-    paper_width, _ = PAGE_SIZES.get(str(page.get("size", "A4")), PAGE_SIZES["A4"])
-    width = (paper_width - float(page["margin_left"]) - float(page["margin_right"])) * PT_PER_MM
-    chars = max(1, round(width / body))
-    pitch = width / chars
-    return Grid(chars, pitch, pitch - body - _SLACK)
+def page_grid(page: Page) -> Grid:
+    return Grid(page.chars, page.pitch, page.pitch - page.body - _SLACK)
 
 
 # --- tables on a screen --------------------------------------------------------------------------------------------
@@ -101,7 +93,7 @@ def render_text(document: Document, pack: Pack) -> str:
         return template.render(
             doc=document,
             settings=pack.settings,
-            grid=page_grid(pack.settings),
+            grid=page_grid(document.page or page_of(pack.style)),
             # report.css: on a screen, each table at least this wide (ems of its font), by table id
             table_min_widths={table.id: table_min_width(table) for table in document.tables()},
         )

@@ -10,7 +10,6 @@ page break (WeasyPrint issue 663).
 from __future__ import annotations
 
 import gc
-import os
 import re
 import threading
 from pathlib import Path
@@ -62,7 +61,8 @@ class ReportHTML(weasyprint.HTML):
         if root is None:
             super().__init__(string=string, base_url=base_url, url_fetcher=fetcher)
             return
-        super().__init__(string="<html></html>", base_url=base_url, url_fetcher=fetcher)  # base URL, fetcher, media type
+        # an empty page for the base URL, the fetcher and the media type; the tree is lxml's
+        super().__init__(string="<html></html>", base_url=base_url, url_fetcher=fetcher)
         self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
         self.etree_element = self.wrapper_element.etree_element
 

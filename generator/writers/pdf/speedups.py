@@ -178,7 +178,8 @@ def table_keys(root):
     names it), text and row: with no stylesheet selecting by position among siblings (`:nth-child`, `+`, …), they get
     the same style, and laid out at the same width they are the same boxes, only elsewhere (see `_install_cells`).
     """
-    sheets = [element for element in root.iter() if element.tag in ("style", "link")]  # not <title>: it names the agency
+    # the style sheets, not <title>: it names the agency
+    sheets = [element for element in root.iter() if element.tag in ("style", "link")]
     page = hashlib.sha1()
     for element in sheets:
         page.update(ET.tostring(element, encoding="utf-8"))
@@ -246,7 +247,8 @@ def _tables(root):
 
 
 def _install_tables() -> None:
-    from weasyprint.layout import block, table as table_module
+    from weasyprint.layout import block
+    from weasyprint.layout import table as table_module
 
     layout = getattr(table_module, "table_layout", None)
     if layout is None or getattr(block, "table_layout", None) is not layout:
@@ -341,7 +343,8 @@ def _install_cells() -> None:
     them to the styles and elements of its own cell (`_bound`), which the key guarantees are computed alike.
     """
     from weasyprint.formatting_structure import boxes
-    from weasyprint.layout import block, table as table_module
+    from weasyprint.layout import block
+    from weasyprint.layout import table as table_module
 
     layout = getattr(block, "block_container_layout", None)
     if layout is None:
