@@ -38,6 +38,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from collections import OrderedDict
 from contextlib import contextmanager
+from typing import Any, Callable, cast
 
 _ENABLED = True
 _INSTALLED: list[str] = []
@@ -234,7 +235,7 @@ def _key_cells(table, keep_figure_keys: bool) -> list[int]:
 
 def _tables(root):
     """Every table of the page, with the tags and attributes of the elements around it (outermost first)."""
-    stack = [(root, ())]
+    stack: list[tuple[Any, tuple]] = [(root, ())]
     while stack:
         element, ancestors = stack.pop()
         for child in reversed(list(element)):
@@ -250,9 +251,10 @@ def _install_tables() -> None:
     from weasyprint.layout import block
     from weasyprint.layout import table as table_module
 
-    layout = getattr(table_module, "table_layout", None)
-    if layout is None or getattr(block, "table_layout", None) is not layout:
+    found = getattr(table_module, "table_layout", None)
+    if found is None or getattr(block, "table_layout", None) is not found:
         return
+    layout = cast(Callable[..., Any], found)  # WeasyPrint's own, wrapped below
     parameters = list(inspect.signature(layout).parameters)
     if parameters[:6] != ["context", "table", "bottom_space", "skip_stack", "containing_block", "page_is_empty"]:
         return
@@ -360,10 +362,12 @@ def _install_cells() -> None:
 
     def block_container_layout(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes, fixed_boxes,
                                adjoining_margins, first_letter_style, first_line_style, discard, max_lines):
-        key = cache = labels = None
+        key: Any = None
+        cache: Any = None
+        labels: Any = None
         if (type(box) is cell_type and _ENABLED and skip_stack is None and adjoining_margins is None
                 and first_letter_style is None and first_line_style is None and not discard and max_lines is None):
-            cell = _CELL_KEYS.get(id(box.element)) if box.element is not None else None
+            cell: Any = _CELL_KEYS.get(id(box.element)) if box.element is not None else None
             cache = _CELL_LAYOUTS.get(cell[0]) if cell is not None else None
             if cache is not None and not context.excluded_shapes:
                 # The children's count tells a cell from the empty copy that WeasyPrint lays out when a cell
@@ -387,7 +391,7 @@ def _install_cells() -> None:
                         setattr(new_box, name, value)
                     STATS["cells_copied"] += 1
                     return new_box, None, dict(next_page), [], collapsing_through, None
-        before = dict(vars(box)) if key is not None else None
+        before: Any = dict(vars(box)) if key is not None else None
         result = layout(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes, fixed_boxes,
                         adjoining_margins, first_letter_style, first_line_style, discard, max_lines)
         new_box = result[0]
@@ -597,7 +601,7 @@ def _install_long_texts() -> None:
     from weasyprint.layout import inline
 
     for name, digest in _LONG_TEXT_SOURCES.items():
-        function = getattr(inline, name, None)
+        function: Any = getattr(inline, name, None)
         try:
             source = inspect.getsource(function)
         except (OSError, TypeError):
@@ -631,7 +635,7 @@ def _install_long_texts() -> None:
     def split_text_box_(context, box, available_width, skip, is_line_start=True):
         offsets = _offsets(box.text) if isinstance(box, text_box) else None
         start = offsets.char(skip) if offsets is not None else None
-        if start is None:
+        if offsets is None or start is None:
             return split_text_box(context, box, available_width, skip, is_line_start)
         # WeasyPrint 70's split_text_box, but for where the rest of the text and the text between lines come from.
         font_size = box.style["font_size"]
@@ -656,6 +660,7 @@ def _install_long_texts() -> None:
         else:
             box = None
 
+        preserved_line_break: Any
         if resume_index is None:
             preserved_line_break = False
         else:
