@@ -76,7 +76,8 @@ def main() -> None:
     print(f"机器：{_machine()}")
     print(f"单位：{args.units}（seed {args.seed}），格式：{args.to}，进程：{jobs}，失败：{failed}")
     print(f"check {args.units} 个文件：{check_seconds:.2f} 秒（含启动）")
-    print(f"batch {args.units} 个单位：{batch_seconds:.1f} 秒（含启动），{args.units / batch_seconds * 3600:,.0f} 份/小时")
+    per_hour = args.units / batch_seconds * 3600
+    print(f"batch {args.units} 个单位：{batch_seconds:.1f} 秒（含启动），{per_hour:,.0f} 份/小时")
     for fmt, times in per_format.items():
         if times:
             print(f"  {fmt.upper():5} 中位数 {statistics.median(times) * 1000:7.1f} ms/份（{len(times)} 份）")

@@ -70,7 +70,8 @@ class Rule:
     def finding(self, message: str, **where) -> Finding:
         """A finding located by hand (file, line, row, column, key as keywords). Rules say `ctx.finding(message,
         at=path)` instead (checks/context.py), which locates it from the one input path."""
-        return Finding(rule=self.id, severity=self.severity, message=message, part=where.pop("part", self.part), **where)
+        part = where.pop("part", self.part)
+        return Finding(rule=self.id, severity=self.severity, message=message, part=part, **where)
 
 
 class RuleTable:

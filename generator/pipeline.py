@@ -19,13 +19,13 @@ from pathlib import Path
 from .checks import check
 from .checks.crossyear import Previous, previous_for
 from .document import Document, build
+from .files import write_atomic
 from .findings import Finding, has_errors
 from .model import Loaded
-from .readers.yaml import load, load_string
 from .packs import Pack, PackError, ResolvedPack, pack_named, resolve_pack
+from .readers.yaml import load, load_string
 from .writers import FORMATS, render_all, writer
 from .writers.html import render_text
-from .files import write_atomic
 
 
 @dataclass(frozen=True)

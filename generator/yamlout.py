@@ -151,7 +151,11 @@ def dump_input(data: dict, header: list[str] | tuple[str, ...] = ()) -> str:
         elif key == "applications" and isinstance(value, dict):
             out += _applications(value, fmt)
         elif key == "reviews" and isinstance(value, dict):
-            out += ["", "reviews:   # 四、政府信息公开行政复议、行政诉讼情况", f"  # 每行：[{', '.join(REVIEW_OUTCOMES)}]"]
+            out += [
+                "",
+                "reviews:   # 四、政府信息公开行政复议、行政诉讼情况",
+                f"  # 每行：[{', '.join(REVIEW_OUTCOMES)}]",
+            ]
             labels = {g.key: g.full_label for g in REVIEW_GROUPS}
             for name, row in value.items():
                 out.append(_comment(labels.get(name), 50, f"  {name}: {flow(row)}"))

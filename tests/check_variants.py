@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from builders import ACTIVE_ZERO, base_report
+from builders import base_report
 from official import REVIEW_GROUPS, application_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,7 +218,12 @@ def _mutate(rng: random.Random, data: dict) -> None:
         data["fee_notices"] = {"sent": rng.choice((0, 0, 1, 3)), "amount_sent": rng.choice((0, 0, 100, 250.5)),
                                "collected": rng.choice((0, 0, 50, 100, 300.25))}
         other = data.get("applications", {}).get("other") if fmt == "2021" else None
-        if fmt == "2021" and rng.random() < 0.5 and "applications" in data and (other is None or isinstance(other, dict)):
+        if (
+            fmt == "2021"
+            and rng.random() < 0.5
+            and "applications" in data
+            and (other is None or isinstance(other, dict))
+        ):
             data["applications"].setdefault("other", {})["unpaid_fee"] = [rng.randint(0, 2)] + [0] * 5
     elif kind == 17:  # 第五十条 not covered
         for path in _texts(data):
@@ -282,7 +287,9 @@ def _previous(rng: random.Random, this: dict) -> dict:
         for key in ("licensing", "other_services", "punishment", "coercion", "fees"):
             if isinstance(now.get(key), dict) and isinstance(active.get(key), dict):
                 change = active[key].get("change", 0)
-                active[key]["previous"] = max(0, now[key].get("previous", 0) - change) + (rng.choice((1, 2)) if rng.random() < 0.3 else 0)
+                active[key]["previous"] = max(0, now[key].get("previous", 0) - change) + (
+                    rng.choice((1, 2)) if rng.random() < 0.3 else 0
+                )
     if rng.random() < 0.4:  # figures that jump more than tenfold
         for path, value in list(_leaves({k: this.get(k) for k in ("applications", "reviews", "active") if k in this})):
             if value >= 20 and rng.random() < 0.3 and _get(last, path) is not None and path[0] != "applications":

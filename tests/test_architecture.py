@@ -168,8 +168,9 @@ def test_the_map_names_every_stage(stage):
 
 
 def test_importing_and_checking_leave_weasyprint_alone():
-    """The PDF speed-ups are switched on by an explicit call (pipeline.prepare_rendering), never by an import: a process
-    that imports every stage and client and checks a report (`check`, `rollup`) loads and patches nothing of WeasyPrint."""
+    """The PDF speed-ups are switched on by an explicit call (pipeline.prepare_rendering), never by an import: a
+    process that imports every stage and client and checks a report (`check`, `rollup`) loads and patches nothing of
+    WeasyPrint."""
     import subprocess
     import sys
 

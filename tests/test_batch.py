@@ -176,13 +176,17 @@ def test_changed_template_pack_rerenders(runner, tmp_path):
     write_townships(folder, 2, seed=13)
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "pack.yaml").write_text('settings:\n  title: "{{ agency }}{{ year }}年度年报（一）"\n', encoding="utf-8")
+    (templates / "pack.yaml").write_text(
+        'settings:\n  title: "{{ agency }}{{ year }}年度年报（一）"\n', encoding="utf-8"
+    )
     out = tmp_path / "out"
     args = ["batch", str(folder), "-o", str(out), "--to", "html", "--templates", str(templates)]
     assert "本次生成 2，已是最新而跳过 0" in runner.invoke(app, args).output
     assert "年度年报（一）" in (out / "unit-0001.html").read_text(encoding="utf-8")
     assert "本次生成 0，已是最新而跳过 2" in runner.invoke(app, args).output
-    (templates / "pack.yaml").write_text('settings:\n  title: "{{ agency }}{{ year }}年度年报（二）"\n', encoding="utf-8")
+    (templates / "pack.yaml").write_text(
+        'settings:\n  title: "{{ agency }}{{ year }}年度年报（二）"\n', encoding="utf-8"
+    )
     assert "本次生成 2，已是最新而跳过 0" in runner.invoke(app, args).output
     assert "年度年报（二）" in (out / "unit-0001.html").read_text(encoding="utf-8")
 
@@ -197,7 +201,9 @@ def test_previous_dir_feeds_the_cross_year_checks(runner, tmp_path):
     previous = re.sub(r"carried_forward: \[\d+", "carried_forward: [9", previous)  # ≠ this year's 上年结转
     (last_year / f"{stem}.yaml").write_text(previous, encoding="utf-8")
     out = tmp_path / "out"
-    given = runner.invoke(app, ["batch", str(this_year), "-o", str(out), "--to", "html", "--previous-dir", str(last_year)])
+    given = runner.invoke(
+        app, ["batch", str(this_year), "-o", str(out), "--to", "html", "--previous-dir", str(last_year)]
+    )
     assert given.exit_code == 1
     row = _summary(out)[0]
     assert row["status"] == "failed" and "XY-CARRIED" in row["问题"]
@@ -213,10 +219,9 @@ def test_previous_dir_feeds_the_cross_year_checks(runner, tmp_path):
 
 @pytest.mark.parametrize("recycle", [1, 100])
 def test_a_unit_that_kills_its_worker_does_not_stop_the_others(recycle):
-    from test_batch_crashing_worker import work
-
     from generator.batch.runner import run_tasks
     from generator.batch.worker import Task
+    from test_batch_crashing_worker import work
 
     stems = ["a", "b", "boom", "c", "d", "e", "f"]
     tasks = [Task(stem=s, display=f"{s}.yaml", out_dir="", formats=(), code="") for s in stems]

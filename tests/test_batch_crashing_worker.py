@@ -17,4 +17,11 @@ def work(task: Task) -> dict:
             hoard.append(b"\x01" * (16 << 20))
     if task.out_dir:
         return run_unit(task)
-    return {"unit": task.stem, "display": task.display, "status": "ok", "findings": [], "outputs": {}, "pid": os.getpid()}
+    return {
+        "unit": task.stem,
+        "display": task.display,
+        "status": "ok",
+        "findings": [],
+        "outputs": {},
+        "pid": os.getpid(),
+    }

@@ -95,7 +95,10 @@ def test_folder_that_is_a_file_or_missing(tmp_path, workbook):
         (["xlsx-template", "-o", tmp_path / "missing" / "c.xlsx"], f"输出文件夹 {tmp_path / 'missing'} 不存在"),
         (["import", workbook, "-o", afile], f"无法写入 {afile}：它是一个文件，不是文件夹"),
         (["import", workbook, "-o", afile / "sub"], f"{afile} 是一个文件，不是文件夹"),
-        (["rollup", EXAMPLE, "-o", afile / "r.yaml", "--agency", "某某县人民政府"], f"{afile}：它是一个文件，不是文件夹"),
+        (
+            ["rollup", EXAMPLE, "-o", afile / "r.yaml", "--agency", "某某县人民政府"],
+            f"{afile}：它是一个文件，不是文件夹",
+        ),
         (["rollup", EXAMPLE, "-o", tmp_path / "missing" / "r.yaml", "--agency", "某某县人民政府"], "不存在"),
         (["rollup", EXAMPLE, "-o", tmp_path, "--agency", "某某县人民政府"], "是一个文件夹"),
         (["xlsx-template", "-o", tmp_path / "dir.xlsx"], None),

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from builders import base_report, dump
-
 from generator.cli import app
 from generator.pipeline import check_file
 

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from builders import base_report, dump
 
+from builders import base_report, dump
 from generator.checks import check
 from generator.readers.yaml import load, load_string
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import pytest
-from builders import base_report, dump
 
+from builders import base_report, dump
 from generator.checks import check
-from generator.readers.yaml import load_string
 from generator.pipeline import document_for, pack_for, render_document
+from generator.readers.yaml import load_string
 from readback import docx_document, html_text, squash
 
 FEE_RULES = ("FEE-",)
@@ -42,7 +41,7 @@ def test_collected_more_than_notified_is_an_error():
     (error,) = [f for f in findings if f.is_error]
     assert [f.rule for f in findings if not f.is_error] == ["FEE-TEXT"]  # base text says 未收取信息处理费
     assert error.rule == "FEE-COLLECTED" and "150.5" in error.message and "100" in error.message
-    assert error.line == next(n for n, l in enumerate(dump(data).splitlines(), 1) if l.startswith("fee_notices:"))
+    assert error.line == next(n for n, s in enumerate(dump(data).splitlines(), 1) if s.startswith("fee_notices:"))
 
 
 def test_amount_without_notice_is_a_warning():

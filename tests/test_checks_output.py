@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from builders import base_report, dump
-
 from generator.checks.ruledoc import DOC, markdown
 from generator.cli import app
 from generator.findings import RULES, Finding, Severity, format_findings
@@ -27,12 +26,17 @@ def test_human_output_groups_by_part_errors_first(runner, tmp_path):
     path = _mixed(tmp_path)
     result = runner.invoke(app, ["check", "--no-previous", str(path)])
     assert result.exit_code == 1
-    lines = [l for l in result.stdout.splitlines() if l]
-    headings = [l for l in lines if l.startswith("【")]
-    assert headings == ["【三、收到和处理政府信息公开申请情况】", "【五、存在的主要问题及改进情况】", "【基本信息】", "【一、总体情况】"]
+    lines = [line for line in result.stdout.splitlines() if line]
+    headings = [line for line in lines if line.startswith("【")]
+    assert headings == [
+        "【三、收到和处理政府信息公开申请情况】",
+        "【五、存在的主要问题及改进情况】",
+        "【基本信息】",
+        "【一、总体情况】",
+    ]
     assert lines[0] == f"{path}: 跨年度核对：未做（已用 --no-previous 关闭）"
-    body = [l for l in lines if l.startswith(str(path)) and (": 错误 [" in l or ": 警告 [" in l)]
-    kinds = [("错误" if ": 错误 [" in l else "警告") for l in body]
+    body = [line for line in lines if line.startswith(str(path)) and (": 错误 [" in line or ": 警告 [" in line)]
+    kinds = [("错误" if ": 错误 [" in line else "警告") for line in body]
     assert kinds[:2] == ["错误", "错误"] and set(kinds[2:]) == {"警告"}
     assert "[TEXT-FIGURE]" in body[-1] and "收到申请 3 件" in body[-1]
 
@@ -44,7 +48,11 @@ def test_errors_first_within_a_part():
         Finding("W", Severity.WARNING, "w", "f.yaml", 5, part),
         Finding("E", Severity.ERROR, "e", "f.yaml", 9, part),
     ]
-    assert format_findings("f.yaml", findings).splitlines() == [f"【{part}】", "f.yaml:9: 错误 [E] e", "f.yaml:5: 警告 [W] w"]
+    assert format_findings("f.yaml", findings).splitlines() == [
+        f"【{part}】",
+        "f.yaml:9: 错误 [E] e",
+        "f.yaml:5: 警告 [W] w",
+    ]
 
 
 def test_json_objects_and_strict(runner, tmp_path):
@@ -65,4 +73,6 @@ def test_json_objects_and_strict(runner, tmp_path):
 def test_every_rule_is_documented_and_the_doc_is_in_sync():
     for rule in RULES:
         assert rule.id and rule.title and rule.why and rule.severity in Severity
-    assert DOC.read_text(encoding="utf-8") == markdown(), "docs/rules.md is stale: run python -m generator.checks.ruledoc"
+    assert DOC.read_text(encoding="utf-8") == markdown(), (
+        "docs/rules.md is stale: run python -m generator.checks.ruledoc"
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import base_report, dump
 
+from builders import base_report, dump
 from generator.checks import check
 from generator.readers.yaml import load, load_string
 
@@ -28,7 +28,9 @@ def test_part5_nothing_is_an_error(problems):
     assert error.is_error and error.part == "五、存在的主要问题及改进情况" and error.key == "text.problems"
 
 
-@pytest.mark.parametrize("problems", ["无明显问题，但公开时效有待提升，下一步将建立定期更新机制。", "存在问题：无专人负责。已配备专人。"])
+@pytest.mark.parametrize(
+    "problems", ["无明显问题，但公开时效有待提升，下一步将建立定期更新机制。", "存在问题：无专人负责。已配备专人。"]
+)
 def test_part5_real_text_passes(problems):
     data = base_report("2021")
     data["text"]["problems"] = problems
@@ -72,7 +74,17 @@ def test_article_50_on_the_seeds(name, missing):
         assert f"没有写到{missing}结果情况" in warning.message
 
 
-@pytest.mark.parametrize("fmt, year, warns", [("2021", 2021, False), ("2019", 2021, True), ("2021", 2020, True), ("2019", 2020, False), ("2019", 2019, False), ("2021", 2024, False)])
+@pytest.mark.parametrize(
+    "fmt, year, warns",
+    [
+        ("2021", 2021, False),
+        ("2019", 2021, True),
+        ("2021", 2020, True),
+        ("2019", 2020, False),
+        ("2019", 2019, False),
+        ("2021", 2024, False),
+    ],
+)
 def test_format_by_year(fmt, year, warns):
     data = base_report(fmt)
     data["year"] = year

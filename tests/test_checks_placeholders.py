@@ -6,14 +6,14 @@ import time
 from pathlib import Path
 
 import pytest
-from readback import docx_document, html_text, pdf_pages, squash
 
 from generator.checks import check
 from generator.model.placeholders import placeholders, values
-from generator.packs.filling import fill
-from generator.readers.yaml import load, load_string
 from generator.model.scaffold import scaffold
+from generator.packs.filling import fill
 from generator.pipeline import check_file, document_for, pack_for, render_document
+from generator.readers.yaml import load, load_string
+from readback import docx_document, html_text, pdf_pages, squash
 
 ROOT = Path(__file__).resolve().parent.parent
 LUZHOU = (ROOT / "inputs" / "luzhou-2020.yaml").read_text(encoding="utf-8")
@@ -22,7 +22,10 @@ WITH_PLACEHOLDERS = (
     "全市各级行政机关答复政府信息公开申请{{ 办结 }}件，其余{{结转下年度}}件转下年度继续办理。已办结的申请中，"
     "予以公开{{ 予以公开 }}件、占{{ 予以公开占比 }}；行政复议{{ 行政复议 }}件，行政诉讼{{ 行政诉讼 }}件。"
 )
-FILLED = "全市各级行政机关答复政府信息公开申请376件，其余22件转下年度继续办理。已办结的申请中，予以公开126件、占33.5%；行政复议46件，行政诉讼27件。"
+FILLED = (
+    "全市各级行政机关答复政府信息公开申请376件，其余22件转下年度继续办理。"
+    "已办结的申请中，予以公开126件、占33.5%；行政复议46件，行政诉讼27件。"
+)
 
 
 def _with_problems_text(body: str) -> str:
@@ -124,16 +127,20 @@ def test_huge_expressions_are_refused_fast(tag):
     errors = [f for f in check(loaded) if f.is_error]
     assert time.monotonic() - started < 5
     assert errors and {f.rule for f in errors} == {"TEXT-PLACEHOLDER"}
-    assert errors[0].line == _line_of(text, "测试") and ("已拒绝" in errors[0].message or "不能写模板语句" in errors[0].message)
+    assert errors[0].line == _line_of(text, "测试") and (
+        "已拒绝" in errors[0].message or "不能写模板语句" in errors[0].message
+    )
 
 
 def test_narrative_sandbox_has_the_pack_limits():
     """Second and third lines of defence: even what passed the name check renders in the limited sandbox."""
-    from generator.packs import filling as narrative
     from generator.packs import LimitedSandbox
+    from generator.packs import filling as narrative
 
     assert isinstance(narrative._ENV, LimitedSandbox)
-    assert fill("{{ 办结 }}件{{ 办结", {"办结": "1"})[1][0].message.startswith("占位符写法有误（如缺少“}}”）：模板语法错误")
+    assert fill("{{ 办结 }}件{{ 办结", {"办结": "1"})[1][0].message.startswith(
+        "占位符写法有误（如缺少“}}”）：模板语法错误"
+    )
     template = narrative._ENV.from_string("{{ a }}")
     big = "长" * 6_000_000
     filled, problems = fill("{{ 甲 }}{{ 甲 }}", {"甲": big})

@@ -67,7 +67,11 @@ BAD: dict[str, tuple[str | bytes, int | None, tuple[str, ...]]] = {
         line_of(X, "  licensing:") + 1,
         ("未知的键“licencing”", "是否应为“licensing”"),
     ),
-    "unknown-top-key": (insert_after(X, "year:", "agnecy: 某机关"), line_of(X, "year:") + 1, ("未知的键“agnecy”", "agency")),
+    "unknown-top-key": (
+        insert_after(X, "year:", "agnecy: 某机关"),
+        line_of(X, "year:") + 1,
+        ("未知的键“agnecy”", "agency"),
+    ),
     "wrong-type-count": (
         replace_line(X, "  punishment:", "  punishment: 三千"),
         line_of(X, "  punishment:"),
@@ -78,8 +82,16 @@ BAD: dict[str, tuple[str | bytes, int | None, tuple[str, ...]]] = {
         line_of(X, "  carried_over:"),
         ("二、上年结转政府信息公开申请数量", "应为一行数字"),
     ),
-    "wrong-type-text": (replace_line(X, "agency:", "agency: [甲, 乙]"), line_of(X, "agency:"), ("报告机关", "应为文字")),
-    "wrong-type-bool": (replace_line(X, "  coercion:", "  coercion: yes"), line_of(X, "  coercion:"), ("行政强制", "整数")),
+    "wrong-type-text": (
+        replace_line(X, "agency:", "agency: [甲, 乙]"),
+        line_of(X, "agency:"),
+        ("报告机关", "应为文字"),
+    ),
+    "wrong-type-bool": (
+        replace_line(X, "  coercion:", "  coercion: yes"),
+        line_of(X, "  coercion:"),
+        ("行政强制", "整数"),
+    ),
     "negative-count": (
         replace_line(X, "  new:", "  new: [8, -1, 0, 0, 0, 0]"),
         line_of(X, "  new:"),
@@ -135,8 +147,16 @@ BAD: dict[str, tuple[str | bytes, int | None, tuple[str, ...]]] = {
         line_of(L, "  rules:"),
         ("未知的键“issued”", "2021格式"),
     ),
-    "bad-date-day": (replace_line(X, "date:", "date: 2022-02-30"), line_of(X, "date:"), ("发布日期", "日期不存在", "2022-02-30")),
-    "bad-date-text": (replace_line(X, "date:", "date: 明年一月"), line_of(X, "date:"), ("发布日期", "YYYY-MM-DD", "明年一月")),
+    "bad-date-day": (
+        replace_line(X, "date:", "date: 2022-02-30"),
+        line_of(X, "date:"),
+        ("发布日期", "日期不存在", "2022-02-30"),
+    ),
+    "bad-date-text": (
+        replace_line(X, "date:", "date: 明年一月"),
+        line_of(X, "date:"),
+        ("发布日期", "YYYY-MM-DD", "明年一月"),
+    ),
     "bad-format": (replace_line(X, "format:", 'format: "2020"'), line_of(X, "format:"), ("报告格式", "2020")),
     "bad-kind": (replace_line(X, "kind:", "kind: 乡镇"), line_of(X, "kind:"), ("机关类型", "government", "department")),
     "missing-required": (replace_line(X, "agency:", "# agency removed"), None, ("缺少必填项", "agency", "报告机关")),
@@ -145,7 +165,11 @@ BAD: dict[str, tuple[str | bytes, int | None, tuple[str, ...]]] = {
         line_of(X, "  other: |"),
         ("六、其他需要报告的事项", "不能为空"),
     ),
-    "duplicate-key": (insert_after(X, "year:", "year: 2022"), line_of(X, "year:") + 1, ("键“year”重复出现", f"第{line_of(X, 'year:')}行")),
+    "duplicate-key": (
+        insert_after(X, "year:", "year: 2022"),
+        line_of(X, "year:") + 1,
+        ("键“year”重复出现", f"第{line_of(X, 'year:')}行"),
+    ),
     "duplicate-row": (
         insert_after(X, "  new:", "  new:              [9, 0, 0, 0, 0, 0]"),
         line_of(X, "  new:") + 1,
@@ -161,7 +185,11 @@ BAD: dict[str, tuple[str | bytes, int | None, tuple[str, ...]]] = {
         line_of(X, "  new:"),
         ("社会公益组织", "不能填“-”"),
     ),
-    "blank-cell": (replace_line(X, "  new:", "  new: [8, 0, 0, 0, ~, 0]"), line_of(X, "  new:"), ("法律服务机构", "不能留空")),
+    "blank-cell": (
+        replace_line(X, "  new:", "  new: [8, 0, 0, 0, ~, 0]"),
+        line_of(X, "  new:"),
+        ("法律服务机构", "不能留空"),
+    ),
     "top-level-list": ("- 一\n- 二\n", 1, ("映射",)),
     "empty-file": ("", 1, ("文件是空的",)),
     "only-comments": ("# 只有注释\n\n", 1, ("没有内容",)),
@@ -255,7 +283,9 @@ def test_all_errors_listed_at_once(runner, tmp_path):
     path = _write(tmp_path, "two-errors", text)
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 1
-    assert f"{path}:{line_of(X, '  new:')}:" in result.output and f"{path}:{line_of(X, '  punishment:')}:" in result.output
+    assert (
+        f"{path}:{line_of(X, '  new:')}:" in result.output and f"{path}:{line_of(X, '  punishment:')}:" in result.output
+    )
 
 
 # --- the named example: （七）总计 disagreeing with its rows ----------------------------------------------------
@@ -282,7 +312,12 @@ def test_check_json_names_the_cell(runner, tmp_path):
     assert result.exit_code == 1
     (finding,) = [f for f in json.loads(result.stdout) if f["severity"] == "error"]
     assert finding["rule"] == "T3-RESULTS-TOTAL" and finding["severity"] == "error"
-    assert (finding["row"], finding["column"], finding["line"], finding["file"]) == ("（七）总计", "自然人", line, str(path))
+    assert (finding["row"], finding["column"], finding["line"], finding["file"]) == (
+        "（七）总计",
+        "自然人",
+        line,
+        str(path),
+    )
     assert finding["key"] == "applications.total[0]"
 
 
@@ -331,7 +366,10 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_console_script_bad_inputs_no_traceback(tmp_path):
-    paths = [_write(tmp_path, name, BAD[name][0]) for name in ("malformed-yaml", "gbk-encoded", "empty-file", "slash-in-cell")]
+    paths = [
+        _write(tmp_path, name, BAD[name][0])
+        for name in ("malformed-yaml", "gbk-encoded", "empty-file", "slash-in-cell")
+    ]
     wrong, _line = _wrong_total(tmp_path)
     for args in (["check", *map(str, paths), str(wrong)], ["render", *map(str, paths), str(wrong), "-o", "out"]):
         proc = _run(*args, cwd=tmp_path)
@@ -354,7 +392,8 @@ def test_help_does_not_import_weasyprint():
         "for args in (['--help'], ['check', '--help'], ['render', '--help'], ['init', '--help']):\n"
         "    result = CliRunner().invoke(app, args)\n"
         "    assert result.exit_code == 0, result.output\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx', 'pydantic', 'generator'))\n"
+        "loaded = sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('weasyprint', 'docx', 'pydantic', 'generator'))\n"
         "assert not any(m.startswith(('weasyprint', 'generator.writers.pdf')) for m in loaded), loaded\n"
         "print('ok')\n"
     )

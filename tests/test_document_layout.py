@@ -10,8 +10,8 @@ import pytest
 
 from conftest import INPUTS
 from generator.document import Heading, Paragraph, paragraphs
-from generator.model.figures import signed, unbroken
 from generator.document.nodes import Cell, Row, Signature, Table
+from generator.model.figures import signed, unbroken
 from generator.pipeline import check_file, document_for, pack_for
 
 
@@ -44,7 +44,9 @@ def test_leads_are_run_in_headings():
 
 
 def test_small_brackets_and_stray_spaces_are_tidied():
-    (block,) = paragraphs("印发工作要点的通知》(内政公发﹝2020﹞1号)，通过文字解读、图文解读\u00a0、音频解读，DB51/T 2660—2019")
+    (block,) = paragraphs(
+        "印发工作要点的通知》(内政公发﹝2020﹞1号)，通过文字解读、图文解读\u00a0、音频解读，DB51/T 2660—2019"
+    )
     assert "〔2020〕1号" in block.text and "﹝" not in block.text
     assert "图文解读、音频解读" in block.text  # a no-break space between two Chinese characters means nothing
     assert "DB51/T 2660—2019" in block.text  # a space between Latin letters and digits stays
@@ -56,7 +58,10 @@ def test_a_change_shows_its_sign(value, shown):
 
 
 def test_figures_kept_whole():
-    text = "根据DB51/T 2660—2019和（国办公开办函〔2021〕30号），自2020年1月1日起至12月31日止，1—12月份受理申请15件，占比24.48%。"
+    text = (
+        "根据DB51/T 2660—2019和（国办公开办函〔2021〕30号），"
+        "自2020年1月1日起至12月31日止，1—12月份受理申请15件，占比24.48%。"
+    )
     whole = [piece for piece, keep in unbroken(text) if keep]
     assert "".join(piece for piece, _keep in unbroken(text)) == text
     assert whole == ["DB51/T 2660—2019", "〔2021〕30号", "2020年1月1日", "12月31日", "1—12月", "15件"]

@@ -88,7 +88,9 @@ class Docx:
         for name, root in self.xml.items():
             if name.startswith("word/") and not name.startswith("word/theme"):
                 for fonts in root.iter(W + "rFonts"):
-                    names.update(v for k, v in fonts.attrib.items() if k.split("}")[1] in ("ascii", "hAnsi", "eastAsia", "cs"))
+                    names.update(
+                        v for k, v in fonts.attrib.items() if k.split("}")[1] in ("ascii", "hAnsi", "eastAsia", "cs")
+                    )
         names.update(f.get(W + "name") for f in self.xml["word/fontTable.xml"].iterfind("w:font", NS))
         return names
 
@@ -119,9 +121,15 @@ def test_font_table_names_each_official_face_with_its_fallback(docx):
         assert _val(entry.find("w:family", NS)) and _val(entry.find("w:pitch", NS)), name
     # the four roles really use the four faces
     east_asia = {
-        sid: _val(docx.by_id[sid].find("w:rPr/w:rFonts", NS), "eastAsia") for sid in ("Normal", "Title", "Heading1", "Heading2")
+        sid: _val(docx.by_id[sid].find("w:rPr/w:rFonts", NS), "eastAsia")
+        for sid in ("Normal", "Title", "Heading1", "Heading2")
     }
-    assert east_asia == {"Normal": "仿宋_GB2312", "Title": "方正小标宋简体", "Heading1": "黑体", "Heading2": "楷体_GB2312"}
+    assert east_asia == {
+        "Normal": "仿宋_GB2312",
+        "Title": "方正小标宋简体",
+        "Heading1": "黑体",
+        "Heading2": "楷体_GB2312",
+    }
 
 
 def test_east_asian_language_is_zh_cn(docx):
@@ -203,7 +211,8 @@ def test_no_default_template_leftovers(docx):
         assert not re.search(r'w:(ascii|hAnsi|eastAsia|cs)Theme=|w:cstheme=|w:themeColor=', xml), part
         colours = set(re.findall(r'<w:color w:val="([^"]+)"', xml))
         assert colours <= {"000000", "auto"}, (part, colours)
-        if part != "word/settings.xml":  # settings name Word's maths font (m:mathFont "Cambria Math"), for equations only
+        # settings name Word's maths font (m:mathFont "Cambria Math"), for equations only
+        if part != "word/settings.xml":
             assert not any(name in xml for name in DEFAULT_TEMPLATE_FONTS), part
     assert not any(name in docx.raw["word/fontTable.xml"].decode("utf-8") for name in DEFAULT_TEMPLATE_FONTS)
     theme = docx.xml["word/theme/theme1.xml"]
@@ -238,12 +247,17 @@ STAND_INS = {
 
 
 def _fc_family(name: str) -> str:
-    return subprocess.run([FC_MATCH, "-f", "%{family[0]}", f"{name}:lang=zh-cn"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [FC_MATCH, "-f", "%{family[0]}", f"{name}:lang=zh-cn"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.mark.skipif(FC_MATCH is None, reason="fontconfig (fc-match) is not installed; scripts/setup.sh installs it")
 def test_fontconfig_maps_official_names_to_open_faces():
-    chosen = {name: _fc_family(name) for name in list(STAND_INS) + ["仿宋", "FangSong", "楷体", "KaiTi", "SimHei", "宋体", "SimSun"]}
+    chosen = {
+        name: _fc_family(name)
+        for name in list(STAND_INS) + ["仿宋", "FangSong", "楷体", "KaiTi", "SimHei", "宋体", "SimSun"]
+    }
     for name, families in STAND_INS.items():
         assert chosen[name] in families, f"fc-match {name} → {chosen[name]}; run scripts/setup.sh ({chosen})"
     assert chosen["仿宋"] == chosen["FangSong"] == chosen["仿宋_GB2312"]
@@ -254,7 +268,9 @@ def test_fontconfig_maps_official_names_to_open_faces():
 
 # --- LibreOffice: every input's DOCX converted in one soffice call --------------------------------------------------
 SOFFICE = shutil.which("soffice")
-office = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; scripts/setup.sh installs it")
+office = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed; scripts/setup.sh installs it"
+)
 
 
 @pytest.fixture(scope="module")
@@ -274,9 +290,15 @@ def office_pdfs(tmp_path_factory) -> dict[str, Path]:
 
 
 def _pdf_pages(pdf: Path, *options: str) -> list[str]:
-    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout)[1])
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", info)[1])
     return [
-        subprocess.run(["pdftotext", *options, "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        subprocess.run(
+            ["pdftotext", *options, "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         for n in range(1, count + 1)
     ]
 
@@ -298,7 +320,10 @@ def test_libreoffice_shows_the_official_styles(office_pdfs, stem):
     fonts = {re.sub(r"[\s-]", "", f) for f in _pdf_fonts(office_pdfs[stem])}
     docx = Docx(render_input(next(p for p in INPUTS if p.stem == stem))["docx"])
     wanted = ["方正小标宋简体", "仿宋_GB2312", "黑体"]
-    if any(docx.paragraph_style(p) == "Heading2" for p in docx.paragraphs()) or "楷体_GB2312" in docx.raw["word/document.xml"].decode():
+    if (
+        any(docx.paragraph_style(p) == "Heading2" for p in docx.paragraphs())
+        or "楷体_GB2312" in docx.raw["word/document.xml"].decode()
+    ):
         wanted.append("楷体_GB2312")
     families = {name: re.sub(r"\s", "", _fc_family(name)) for name in wanted}
     assert len(set(families.values())) == len(wanted), f"one face for several styles: {families}"
@@ -360,7 +385,8 @@ def test_libreoffice_pages_hold_the_text_of_our_pdf(office_pdfs, stem, tmp_path)
         ), surplus
     docx = Docx(render_input(path)["docx"])
     position = 0
-    for p in docx.paragraphs():  # the narrative, headings and 落款 (table cells are read back by test_readback/test_office)
+    # the narrative, headings and 落款 (table cells are read back by test_readback/test_office)
+    for p in docx.paragraphs():
         text = squash(docx.text(p))
         if text:
             found = office_text.find(text, position)

@@ -8,8 +8,8 @@ import pytest
 from builders import base_report, dump, row_line
 from generator.checks import check
 from generator.findings import RULES, Severity
-from generator.readers.yaml import load_string
 from generator.pipeline import Checked, render_to
+from generator.readers.yaml import load_string
 
 PART3 = "三、收到和处理政府信息公开申请情况"
 PART4 = "四、政府信息公开行政复议、行政诉讼情况"
@@ -38,7 +38,12 @@ def _balanced(fmt: str = "2021") -> dict:
 
 
 def test_rule_table_has_the_identities():
-    for rule_id, part in (("T3-ROW-TOTAL", PART3), ("T3-RESULTS-TOTAL", PART3), ("T3-BALANCE", PART3), ("T4-TOTAL", PART4)):
+    for rule_id, part in (
+        ("T3-ROW-TOTAL", PART3),
+        ("T3-RESULTS-TOTAL", PART3),
+        ("T3-BALANCE", PART3),
+        ("T4-TOTAL", PART4),
+    ):
         rule = RULES[rule_id]
         assert rule.severity is Severity.ERROR and rule.part == part and rule.find is not None
         assert any("\u4e00" <= ch <= "\u9fff" for ch in rule.title + rule.why)
@@ -55,17 +60,29 @@ def test_issue_example_total_disagrees():
     data["applications"]["total"] = [20, 1, 0, 0, 0, 0]
     text, errors = _errors(data)
     (finding,) = errors
-    assert (finding.rule, finding.part, finding.row, finding.column) == ("T3-RESULTS-TOTAL", PART3, "（七）总计", "自然人")
+    assert (finding.rule, finding.part, finding.row, finding.column) == (
+        "T3-RESULTS-TOTAL",
+        PART3,
+        "（七）总计",
+        "自然人",
+    )
     assert finding.message == "各项办理结果之和 26 ≠ 填报的总计 20"
     assert finding.line == row_line(text, ("applications", "total"))
-    assert finding.format() == f"甲镇.yaml:{finding.line}: 错误 [T3-RESULTS-TOTAL] {PART3} · （七）总计 · 自然人：各项办理结果之和 26 ≠ 填报的总计 20"
+    assert finding.format() == (
+        f"甲镇.yaml:{finding.line}: 错误 [T3-RESULTS-TOTAL] {PART3} · （七）总计 · 自然人："
+        "各项办理结果之和 26 ≠ 填报的总计 20"
+    )
 
 
 def test_given_grand_total_checked():
     data = _balanced()
     data["applications"]["total"] = [26, 1, 0, 0, 0, 0, 28]
     (finding,) = _errors(data)[1]
-    assert (finding.row, finding.column, finding.message) == ("（七）总计", "总计", "各项办理结果之和 27 ≠ 填报的总计 28")
+    assert (finding.row, finding.column, finding.message) == (
+        "（七）总计",
+        "总计",
+        "各项办理结果之和 27 ≠ 填报的总计 28",
+    )
 
 
 def test_row_total_checked_with_group_label():

@@ -25,7 +25,7 @@ XILINHOT = (ROOT / "inputs" / "xilinhot-2021.yaml").read_text(encoding="utf-8")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 LAUGHS = "\n".join(
-    [f'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
 ) + "\n"
 
@@ -137,7 +137,9 @@ def test_huge_figures_are_refused_and_the_message_stays_short(typed: str, fragme
 
 
 def test_a_signed_change_is_bounded_both_ways() -> None:
-    text = WANGGUANJI.replace("licensing:      {previous: 0, change: 0", f"licensing:      {{previous: 0, change: -{MAX_COUNT + 1}", 1)
+    text = WANGGUANJI.replace(
+        "licensing:      {previous: 0, change: 0", f"licensing:      {{previous: 0, change: -{MAX_COUNT + 1}", 1
+    )
     (error,) = [f for f in _findings(text) if f.is_error]
     assert "减少的数目过大" in error.message and error.column == "本年增/减"
 
@@ -187,8 +189,14 @@ def test_a_figure_ten_times_last_years_is_a_warning(tmp_path: Path) -> None:
 def test_init_and_render_into_a_path_under_a_file_are_located_errors(tmp_path: Path) -> None:
     (tmp_path / "plain").write_text("x")
     (tmp_path / "in.yaml").write_text(XILINHOT, encoding="utf-8")
-    assert_refused(govreport("init", "plain/x.yaml", "--year", "2025", cwd=tmp_path), "无法写入", "plain", "模板没有生成")
-    assert_refused(govreport("render", "in.yaml", "-o", "plain/out", "--no-previous", cwd=tmp_path), "无法写入输出文件夹", "没有生成任何文件")
+    assert_refused(
+        govreport("init", "plain/x.yaml", "--year", "2025", cwd=tmp_path), "无法写入", "plain", "模板没有生成"
+    )
+    assert_refused(
+        govreport("render", "in.yaml", "-o", "plain/out", "--no-previous", cwd=tmp_path),
+        "无法写入输出文件夹",
+        "没有生成任何文件",
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to run as nobody")
@@ -252,7 +260,11 @@ def test_random_documents_never_crash_the_reader(tree) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
-        st.tuples(st.integers(min_value=0, max_value=len(XILINHOT)), st.integers(min_value=0, max_value=20), st.text(max_size=12)),
+        st.tuples(
+            st.integers(min_value=0, max_value=len(XILINHOT)),
+            st.integers(min_value=0, max_value=20),
+            st.text(max_size=12),
+        ),
         min_size=1,
         max_size=4,
     )

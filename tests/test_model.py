@@ -64,7 +64,8 @@ def test_hand_copied_labels_stand_in_format_md():
     labels = {*PARTS, CORNER, RESULTS, *APPLICANTS, *REVIEW_OUTCOMES, "申请人情况", "法人或其他组织", "行政诉讼"}
     labels |= {label for _key, label in REVIEW_GROUPS}
     for fmt in ("2021", "2019"):
-        labels |= {label for _p, _g, label, _k in application_rows(fmt)} | {g for _p, g, _l, _k in application_rows(fmt) if g}
+        labels |= {label for _p, _g, label, _k in application_rows(fmt)}
+        labels |= {g for _p, g, _l, _k in application_rows(fmt) if g}
         for caption, columns, rows in ACTIVE[fmt]:
             labels |= {caption} | {label for _k, label in rows}
             labels |= {label for _f, label, _s in columns if "单位" not in label}
@@ -134,9 +135,12 @@ def _fill(text: str) -> str:
 def test_init_scaffold(runner, tmp_path, fmt, kind):
     year = 2024 if fmt == "2021" else 2020
     target = tmp_path / "report.yaml"
-    result = runner.invoke(app, ["init", str(target), "--year", str(year), "--agency", "某某镇人民政府", "--kind", kind, "--format", fmt])
+    result = runner.invoke(
+        app, ["init", str(target), "--year", str(year), "--agency", "某某镇人民政府", "--kind", kind, "--format", fmt]
+    )
     assert result.exit_code == 0, result.output
     text = target.read_text(encoding="utf-8")
+    lines = text.splitlines()
     data = yaml.safe_load(text)  # valid YAML
     assert data["format"] == fmt and data["year"] == year and data["kind"] == kind
 
@@ -145,18 +149,18 @@ def test_init_scaffold(runner, tmp_path, fmt, kind):
         if kind_ == "total":
             assert "# total:" in text and "（七）总计" in text
             continue
-        line = next(l for l in text.splitlines() if l.lstrip().startswith(f"{path[-1]}:") and label in l)
+        line = next(s for s in lines if s.lstrip().startswith(f"{path[-1]}:") and label in s)
         assert line.split("#")[1].strip() == label
         if group:
-            assert any(l.lstrip().startswith(f"{path[0]}:") and group in l for l in text.splitlines())
+            assert any(s.lstrip().startswith(f"{path[0]}:") and group in s for s in lines)
     for caption, columns, rows in ACTIVE[fmt]:
         assert caption in text
         for key, label in rows:
-            assert any(l.lstrip().startswith(f"{key}:") and l.rstrip().endswith(f"# {label}") for l in text.splitlines())
+            assert any(s.lstrip().startswith(f"{key}:") and s.rstrip().endswith(f"# {label}") for s in lines)
         for _field, label, _span in columns:
             assert label in text
     for key, label in REVIEW_GROUPS:
-        assert any(l.lstrip().startswith(f"{key}:") and label in l for l in text.splitlines())
+        assert any(s.lstrip().startswith(f"{key}:") and label in s for s in lines)
     for outcome in REVIEW_OUTCOMES:
         assert outcome in text
     for column in APPLICANTS:

@@ -8,13 +8,14 @@ import subprocess
 
 import pytest
 
+from conftest import INPUTS
 from generator.model.forms import APPLICATION_ROWS
 from generator.pipeline import check_file, render_to
 
-from conftest import INPUTS
-
 SOFFICE = shutil.which("soffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; scripts/setup.sh installs it")
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed; scripts/setup.sh installs it"
+)
 
 # One input of each format is enough: the writer is the same code for all.
 CASES = [p for p in INPUTS if p.stem in ("xilinhot-2021", "luzhou-2020")]
@@ -23,7 +24,16 @@ CASES = [p for p in INPUTS if p.stem in ("xilinhot-2021", "luzhou-2020")]
 def _office_pdf_text(docx, tmp_path) -> str:
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
         check=True,
         capture_output=True,
         timeout=180,

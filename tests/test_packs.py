@@ -122,7 +122,9 @@ def test_sichuan_differences_in_all_formats(shipped):
     assert_everywhere(pack, "2020年泸州市政府信息公开工作年度报告", "DB51/T 2660—2019",
                       "（一）人大代表建议和政协提案办理结果公开情况",
                       "全市公开人大代表建议和答复385件、政协提案和答复565件。")
-    assert_nowhere(base, "2020年泸州市政府信息公开工作年度报告", "DB51/T", "（一）人大代表建议和政协提案办理结果公开情况")
+    assert_nowhere(
+        base, "2020年泸州市政府信息公开工作年度报告", "DB51/T", "（一）人大代表建议和政协提案办理结果公开情况"
+    )
     assert_everywhere(base, "泸州市2020年政府信息公开工作年度报告")
     # the extra section is a second-level heading inside 六, after its text; the official headings stay verbatim
     headings = [p.text for p in pack["docx_doc"].paragraphs if p.style.name.startswith("Heading")]
@@ -205,12 +207,20 @@ def test_edited_overrides_show_in_all_formats(runner, tmp_path, skeleton, demo_i
     text = pack_yaml.read_text(encoding="utf-8")
     for key in ("preface", "signature", "sections", "sizes", "page", "title"):
         text = uncomment(text, key)
-    text = text.replace("本报告根据《中华人民共和国政府信息公开条例》", "（测试前言）本报告根据{{ agency }}的要求和《中华人民共和国政府信息公开条例》", 1)
+    text = text.replace(
+        "本报告根据《中华人民共和国政府信息公开条例》",
+        "（测试前言）本报告根据{{ agency }}的要求和《中华人民共和国政府信息公开条例》",
+        1,
+    )
     text = text.replace('issuer: "{{ signer }}"', 'issuer: "{{ agency }}政务公开办公室（测试落款）"', 1)
     text = text.replace('title: "{{ agency }}{{ year }}年', 'title: "{{ agency }}{{ year }}年度（测试标题）', 1)
-    text = text.replace("    body: 16\n", "    body: 15\n", 1).replace("    margin_left: 28\n", "    margin_left: 30\n", 1)
+    text = text.replace("    body: 16\n", "    body: 15\n", 1).replace(
+        "    margin_left: 28\n", "    margin_left: 30\n", 1
+    )
     pack_yaml.write_text(text, encoding="utf-8")
-    source = demo_input.replace("text:\n", "text:\n  sections:\n    proposals: |\n      测试附加章节：本年度办理人大代表建议12件。\n", 1)
+    source = demo_input.replace(
+        "text:\n", "text:\n  sections:\n    proposals: |\n      测试附加章节：本年度办理人大代表建议12件。\n", 1
+    )
     demo = render(runner, tmp_path, "demo", source, "--templates", str(skeleton))
     assert_everywhere(
         demo,
@@ -246,7 +256,9 @@ def test_required_section_of_new_pack(runner, tmp_path, skeleton, demo_input):
     assert finding["key"] == "text.sections.proposals"
     assert finding["line"] == demo_input.split("\n").index("text:") + 1  # no text.sections: the line of `text`
     # a section the pack does not declare is refused, so its text is never silently dropped
-    source.write_text(demo_input.replace("text:\n", "text:\n  sections:\n    proposals: 有\n    budget: 无\n", 1), encoding="utf-8")
+    source.write_text(
+        demo_input.replace("text:\n", "text:\n  sections:\n    proposals: 有\n    budget: 无\n", 1), encoding="utf-8"
+    )
     result = runner.invoke(app, ["check", str(source), "--templates", str(skeleton)])
     assert result.exit_code == 1
     assert "[PACK-SECTION-UNKNOWN]" in result.output and "“budget”" in result.output

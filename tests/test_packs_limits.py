@@ -63,22 +63,27 @@ LIMITS = {
     # case: (files, the file named, its line, words in the message)
     "repeat-in-setting": ({"pack.yaml": 'extends: base\nsettings:\n  title: "{{ \\"x\\" * 300000000 }}"\n'},
                           "pack.yaml", 3, "个字符"),
-    "power-in-setting": ({"pack.yaml": 'extends: base\nsettings:\n  title: "{{ 10 ** 5000 }}"\n'}, "pack.yaml", 3, "乘方"),
+    "power-in-setting": ({"pack.yaml": 'extends: base\nsettings:\n  title: "{{ 10 ** 5000 }}"\n'},
+                         "pack.yaml", 3, "乘方"),
     "setting-block-line": (
-        {"pack.yaml": 'extends: base\nsettings:\n  preface: |\n    第一段。\n    {{ "x" * 10 ** 9 }}\n'}, "pack.yaml", 5, "个字符",
+        {"pack.yaml": 'extends: base\nsettings:\n  preface: |\n    第一段。\n    {{ "x" * 10 ** 9 }}\n'},
+        "pack.yaml", 5, "个字符",
     ),
     "setting-too-long": ({"pack.yaml": 'extends: base\nsettings:\n  preface: "{{ \\"长\\" * 60000 }}"\n'},
                          "pack.yaml", 3, f"{MAX_SETTING_CHARS:,}"),
     "setting-attribute": ({"pack.yaml": 'extends: base\nsettings:\n  title: "{{ agency.__class__.__mro__ }}"\n'},
                        "pack.yaml", 3, "沙箱不允许访问"),
-    "range": ({"pack.yaml": "extends: base\n", "report.html": in_header("{% for i in range(1000000000) %}{% endfor %}")},
-              "report.html", 2, "range"),
+    "range": (
+        {"pack.yaml": "extends: base\n", "report.html": in_header("{% for i in range(1000000000) %}{% endfor %}")},
+        "report.html", 2, "range",
+    ),
     "nested-loops": (
         {"pack.yaml": "extends: base\n",
          "report.html": in_header("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")},
         "report.html", 2, "循环和调用超过",
     ),
-    "power-in-template": ({"pack.yaml": "extends: base\n", "report.html": in_header("{{ 10 ** 5000 }}")}, "report.html", 2, "乘方"),
+    "power-in-template": ({"pack.yaml": "extends: base\n", "report.html": in_header("{{ 10 ** 5000 }}")},
+                          "report.html", 2, "乘方"),
     "number-literal": ({"pack.yaml": "extends: base\n", "report.html": HEADER + "\n{{ 1" + "0" * 5000 + " }}\n"},
                        "report.html", 3, "数字太大"),
     "doubling": (
@@ -91,10 +96,12 @@ LIMITS = {
     "join": ({"pack.yaml": "extends: base\n", "report.html": in_header('{{ (["x" * 1000000] * 20) | join }}')},
              "report.html", 2, "个字符"),
     "output-size": (
-        {"pack.yaml": "extends: base\n", "report.html": in_header("{% for i in range(100000) %}" + "长" * 200 + "{% endfor %}")},
+        {"pack.yaml": "extends: base\n",
+         "report.html": in_header("{% for i in range(100000) %}" + "长" * 200 + "{% endfor %}")},
         "report.html", 2, f"{MAX_TEMPLATE_OUTPUT:,}",
     ),
-    "self-extends": ({"pack.yaml": "extends: base\n", "report.html": '{% extends "report.html" %}\n'}, "report.html", 1, "成环"),
+    "self-extends": ({"pack.yaml": "extends: base\n", "report.html": '{% extends "report.html" %}\n'},
+                     "report.html", 1, "成环"),
     "mutual-include": (
         {"pack.yaml": "extends: base\n", "report.html": in_header('{% include "a.html" %}'),
          "a.html": '{% include "b.html" %}\n', "b.html": '\n{% include "a.html" %}\n'},
@@ -124,8 +131,11 @@ LIMITS = {
                  "report.html", 2, "不能改动列表"),
     "type-error": ({"pack.yaml": "extends: base\n", "report.html": in_header('{{ 1 + "a" }}')}, "report.html", 2,
                    "不能对 int 和 str 做 + 运算"),
-    "syntax": ({"pack.yaml": "extends: base\n", "report.html": HEADER + "{% block header %}\n{{ doc.title }\n{% endblock %}\n"},
-               "report.html", 3, "模板语法错误"),
+    "syntax": (
+        {"pack.yaml": "extends: base\n",
+         "report.html": HEADER + "{% block header %}\n{{ doc.title }\n{% endblock %}\n"},
+        "report.html", 3, "模板语法错误",
+    ),
 }
 STATIC = {"number-literal", "self-extends", "mutual-include", "import-cycle", "include-escapes", "import-absolute",
           "include-variable", "include-missing", "syntax"}  # found when the pack loads: `templates list` shows them
@@ -159,7 +169,8 @@ def test_pack_over_a_limit_is_refused_by_check_and_render(runner, tmp_path, case
 
 def test_render_of_a_pack_changed_after_check_is_still_located(tmp_path):
     """A template edited while `govreport serve` runs is compiled at render time: the same located error."""
-    folder = make_pack(tmp_path / "packs", "late", {"pack.yaml": "extends: base\n", "report.html": in_header("{{ doc.title }}")})
+    files = {"pack.yaml": "extends: base\n", "report.html": in_header("{{ doc.title }}")}
+    folder = make_pack(tmp_path / "packs", "late", files)
     pack = load_pack("late", roots_for(tmp_path / "packs"))
     (folder / "report.html").write_text(in_header("{{ 10 ** 5000 }}"), encoding="utf-8")
     from generator.pipeline import check_file, document_for

@@ -17,8 +17,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.packs import sandbox
-from generator.packs import PackError, load_pack, roots_for
+from generator.packs import PackError, load_pack, roots_for, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 CPU_SECONDS = 4  # CPU time of one example: loading the pack, and rendering it within the (lowered) 1 s limit
@@ -76,7 +75,9 @@ STATEMENTS = st.recursive(
     ),
     lambda inner: st.one_of(
         st.tuples(EXPRESSIONS, inner).map(lambda t: "{% for i in " + t[0] + " %}" + t[1] + "{% endfor %}"),
-        st.tuples(EXPRESSIONS, inner).map(lambda t: "{% for i in " + t[0] + " recursive %}" + t[1] + "{{ loop(i) }}{% endfor %}"),
+        st.tuples(EXPRESSIONS, inner).map(
+            lambda t: "{% for i in " + t[0] + " recursive %}" + t[1] + "{{ loop(i) }}{% endfor %}"
+        ),
         st.tuples(EXPRESSIONS, inner).map(lambda t: "{% if " + t[0] + " %}" + t[1] + "{% endif %}"),
         st.tuples(inner, inner).map("".join),
         inner.map(lambda b: "{% macro m(n) %}" + b + "{{ m(n) }}{% endmacro %}{{ m(1) }}"),
@@ -129,7 +130,9 @@ def _try_pack(files: dict[str, str], render) -> None:
 def test_any_report_html_renders_or_is_a_located_chinese_error(body):
     from generator.writers.html import render_text
 
-    template = '{% extends "base/report.html" %}\n{% block header %}{% set ns = namespace(s="") %}' + body + "{% endblock %}\n"
+    template = (
+        '{% extends "base/report.html" %}\n{% block header %}{% set ns = namespace(s="") %}' + body + "{% endblock %}\n"
+    )
     _try_pack({"pack.yaml": "extends: base\n", "report.html": template}, lambda pack: render_text(DOCUMENT, pack))
 
 

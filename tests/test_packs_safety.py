@@ -15,8 +15,8 @@ import pytest
 
 from generator.cli import app
 from generator.document import build
-from generator.readers.yaml import load_string
 from generator.packs import PackError, load_pack, pack_named, roots_for
+from generator.readers.yaml import load_string
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "inputs" / "elunchun-2020-neimenggu.yaml").read_text(encoding="utf-8")
@@ -91,7 +91,9 @@ def test_template_file_symlinked_out_is_refused(runner, tmp_path):
     secret.write_text("不该出现在报告里", encoding="utf-8")
     folder = make_pack(tmp_path / "packs", "leaky", "extends: base\n")
     (folder / "report.css").symlink_to(secret)
-    checked, rendered, written = check_and_render(runner, tmp_path, input_with("leaky"), "--templates", str(tmp_path / "packs"))
+    checked, rendered, written = check_and_render(
+        runner, tmp_path, input_with("leaky"), "--templates", str(tmp_path / "packs")
+    )
     assert checked.exit_code == 1 and rendered.exit_code == 1
     assert "report.css" in pack_error_line(checked.output) and "模板包目录之外" in pack_error_line(checked.output)
     assert written == []
@@ -116,7 +118,9 @@ def test_sandbox_refuses_escapes_and_writes_nothing(runner, tmp_path):
         "extends: base\n",
         report_html='{% extends "base/report.html" %}{% block header %}{{ doc.__class__.__mro__ }}{% endblock %}\n',
     )
-    checked, rendered, written = check_and_render(runner, tmp_path, input_with("escape"), "--templates", str(tmp_path / "packs"))
+    checked, rendered, written = check_and_render(
+        runner, tmp_path, input_with("escape"), "--templates", str(tmp_path / "packs")
+    )
     assert checked.exit_code == 1 and rendered.exit_code == 1  # check tries the pack out as render would
     report_html = tmp_path / "packs" / "escape" / "report.html"
     for output in (checked.output, rendered.output):
@@ -127,7 +131,9 @@ def test_sandbox_refuses_escapes_and_writes_nothing(runner, tmp_path):
 
 def test_wording_sandboxed(runner, tmp_path):
     make_pack(tmp_path / "packs", "wording", "extends: base\nsettings:\n  title: \"{{ agency.__class__.__mro__ }}\"\n")
-    checked, rendered, written = check_and_render(runner, tmp_path, input_with("wording"), "--templates", str(tmp_path / "packs"))
+    checked, rendered, written = check_and_render(
+        runner, tmp_path, input_with("wording"), "--templates", str(tmp_path / "packs")
+    )
     assert checked.exit_code == 1 and rendered.exit_code == 1
     pack_yaml = tmp_path / "packs" / "wording" / "pack.yaml"
     for output in (checked.output, rendered.output):
@@ -143,19 +149,43 @@ BROKEN = {
     "dup-key": ({"pack.yaml": "extends: base\nsettings:\n  title: a\n  title: b\n"}, "pack.yaml", 4, "重复"),
     "jinja-setting": (
         {"pack.yaml": "extends: base\nsettings:\n  preface: |\n    第一段\n    {% if year %}没有结束\n"},
-        "pack.yaml", 5, "模板语法错误",
+        "pack.yaml",
+        5,
+        "模板语法错误",
     ),
-    "unknown-placeholder": ({"pack.yaml": "extends: base\nsettings:\n  title: \"{{ agencyy }}\"\n"}, "pack.yaml", 3, "未知的占位符 agencyy"),
-    "unknown-setting": ({"pack.yaml": "extends: base\nsettings:\n  colour: red\n"}, "pack.yaml", 3, "未知的设置 colour"),
-    "wrong-type": ({"pack.yaml": "extends: base\nsettings:\n  sizes:\n    body: big\n"}, "pack.yaml", 4, "sizes.body 应为正数"),
+    "unknown-placeholder": (
+        {"pack.yaml": "extends: base\nsettings:\n  title: \"{{ agencyy }}\"\n"},
+        "pack.yaml",
+        3,
+        "未知的占位符 agencyy",
+    ),
+    "unknown-setting": (
+        {"pack.yaml": "extends: base\nsettings:\n  colour: red\n"},
+        "pack.yaml",
+        3,
+        "未知的设置 colour",
+    ),
+    "wrong-type": (
+        {"pack.yaml": "extends: base\nsettings:\n  sizes:\n    body: big\n"},
+        "pack.yaml",
+        4,
+        "sizes.body 应为正数",
+    ),
     "bad-page": ({"pack.yaml": "extends: base\nsettings:\n  page:\n    size: A0\n"}, "pack.yaml", 4, "page.size"),
     "bad-section": (
         {"pack.yaml": "extends: base\nsettings:\n  sections:\n    - id: x\n      heading: 某节\n      part: seven\n"},
-        "pack.yaml", 6, "part 应为",
+        "pack.yaml",
+        6,
+        "part 应为",
     ),
     "jinja-template": (
-        {"pack.yaml": "extends: base\n", "report.html": '{% extends "base/report.html" %}\n{% block header %}\n{{ doc.title }\n{% endblock %}\n'},
-        "report.html", 3, "模板语法错误",
+        {
+            "pack.yaml": "extends: base\n",
+            "report.html": '{% extends "base/report.html" %}\n{% block header %}\n{{ doc.title }\n{% endblock %}\n',
+        },
+        "report.html",
+        3,
+        "模板语法错误",
     ),
     "unknown-top": ({"pack.yaml": "extend: base\n"}, "pack.yaml", 1, "未知的键“extend”"),
     "not-utf8": ({}, "pack.yaml", None, "UTF-8"),
@@ -215,14 +245,18 @@ def test_agency_folder_overrides_the_named_pack(runner, tmp_path):
     """`--templates DIR` with its own pack.yaml lays over the input's pack (neimenggu) without naming it."""
     agency = tmp_path / "agency"
     agency.mkdir()
-    (agency / "pack.yaml").write_text('settings:\n  signature:\n    issuer: "{{ agency }}人民政府办公室"\n', encoding="utf-8")
+    (agency / "pack.yaml").write_text(
+        'settings:\n  signature:\n    issuer: "{{ agency }}人民政府办公室"\n', encoding="utf-8"
+    )
     pack = pack_named("neimenggu", agency)
     assert pack.chain == ["agency", "neimenggu", "base"]
     assert "自治区有关工作要求" in pack.settings["preface"]  # the rest still from neimenggu
     source = tmp_path / "report.yaml"
     source.write_text(SOURCE, encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["render", str(source), "-o", str(out), "--to", "html,docx", "--templates", str(agency)])
+    result = runner.invoke(
+        app, ["render", str(source), "-o", str(out), "--to", "html,docx", "--templates", str(agency)]
+    )
     assert result.exit_code == 0, result.output
     from readback import docx_document, html_text, squash
 
@@ -236,14 +270,22 @@ def test_agency_folder_overrides_the_named_pack(runner, tmp_path):
 
 
 def test_child_overrides_a_parent_section_by_id(runner, tmp_path):
-    make_pack(tmp_path / "packs", "strict", "extends: neimenggu\nsettings:\n  sections:\n    - id: key_tasks\n      required: true\n")
+    make_pack(
+        tmp_path / "packs",
+        "strict",
+        "extends: neimenggu\nsettings:\n  sections:\n    - id: key_tasks\n      required: true\n",
+    )
     pack = load_pack("strict", roots_for(tmp_path / "packs"))
     assert [(s["id"], bool(s.get("required"))) for s in pack.sections] == [("proposals", False), ("key_tasks", True)]
     assert pack.sections[1]["heading"] == "年度政务公开工作要点落实情况"
     source = tmp_path / "report.yaml"
     source.write_text(input_with("strict"), encoding="utf-8")
     result = runner.invoke(app, ["check", str(source), "--templates", str(tmp_path / "packs")])
-    assert result.exit_code == 1 and "[PACK-SECTION-REQUIRED]" in result.output and "年度政务公开工作要点落实情况" in result.output
+    assert (
+        result.exit_code == 1
+        and "[PACK-SECTION-REQUIRED]" in result.output
+        and "年度政务公开工作要点落实情况" in result.output
+    )
 
 
 def test_extra_sections_continue_the_parts_numbering():
@@ -267,7 +309,9 @@ def test_extra_sections_continue_the_parts_numbering():
 def test_signature_default_and_input_issuer():
     loaded = load_string(input_with("neimenggu"))
     assert build(loaded.report, pack_named("neimenggu")).signature.issuer == "鄂伦春自治旗政务公开领导小组办公室"
-    loaded = load_string(input_with("neimenggu").replace("date: 2021-02-19", "issuer: 鄂伦春自治旗人民政府\ndate: 2021-02-19"))
+    loaded = load_string(
+        input_with("neimenggu").replace("date: 2021-02-19", "issuer: 鄂伦春自治旗人民政府\ndate: 2021-02-19")
+    )
     assert build(loaded.report, pack_named("neimenggu")).signature.issuer == "鄂伦春自治旗人民政府"
 
 

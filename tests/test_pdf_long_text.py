@@ -24,11 +24,11 @@ from conftest import INPUTS
 from generator.document import build
 from generator.pipeline import check_file, pack_for
 from generator.writers import pdf
+from generator.writers.html import render_text
 from generator.writers.pdf import engine
 from generator.writers.pdf import speedups as pdf_speedups
 
 pdf.enable_speedups()  # as batch workers, the web server and `govreport render` do
-from generator.writers.html import render_text
 
 _CJK = (
     "本机关坚持以公开为常态不公开为例外推进决策执行管理服务结果公开"

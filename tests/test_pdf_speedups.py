@@ -23,12 +23,12 @@ from generator.limits import MAX_COUNT
 from generator.pipeline import check_file, document_for, pack_for
 from generator.readers.yaml import load_string
 from generator.writers import pdf
+from generator.writers.html import render_text
 from generator.writers.pdf import engine, html_tree
 from generator.writers.pdf import speedups as pdf_speedups
 from test_properties import valid_tables
 
 pdf.enable_speedups()  # as batch workers, the web server and `govreport render` do
-from generator.writers.html import render_text
 
 
 def _document(path):

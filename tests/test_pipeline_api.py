@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.readers.yaml import load
 from generator.model.forms import APPLICATION_ROWS, FORMATS, REVIEW_GROUPS
-from generator.readers.yaml import load_text
 from generator.model.tables import (
     applications_table,
     carried_figures,
@@ -23,6 +21,7 @@ from generator.model.tables import (
     typed_totals,
 )
 from generator.pipeline import CheckOptions, check_file, check_loaded, check_text
+from generator.readers.yaml import load, load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = sorted((ROOT / "inputs").glob("*.yaml"))
@@ -111,7 +110,9 @@ def test_carried_figures():
         "applications.carried_over[0]": 3, "applications.carried_over[1]": 0, "applications.carried_over[2]": 1,
         "applications.carried_over[3]": 0, "applications.carried_over[4]": 0, "active.rules.in_force": 7,
     }
-    assert carried_figures(last21, "2019") == {f"applications.carried_over[{i}]": v for i, v in enumerate((3, 0, 1, 0, 0))}
+    assert carried_figures(last21, "2019") == {
+        f"applications.carried_over[{i}]": v for i, v in enumerate((3, 0, 1, 0, 0))
+    }
     last19 = {"format": "2019", "active": {"rules": {"total": 9}, "licensing": {"previous": 10, "change": -2},
                                            "fees": {"previous": 3, "change": True}}}
     assert carried_figures(last19, "2019") == {"active.rules.total": 9, "active.licensing.previous": 8}
@@ -182,4 +183,5 @@ def test_web_grid_is_the_model_grid(fmt):
 
     keys = {key for grid in table_grid(fmt) for key in grid.keys()}
     layout = layout_for(fmt)
-    assert keys == {k for k in layout.cells if k.startswith(("active.", "applications.", "reviews."))} | set(layout.totals)
+    cells = {k for k in layout.cells if k.startswith(("active.", "applications.", "reviews."))}
+    assert keys == cells | set(layout.totals)

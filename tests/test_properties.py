@@ -122,7 +122,12 @@ def test_changing_any_cell_is_found_and_named(fmt, data):
     tables = data.draw(valid_tables(fmt))
     kinds: dict[str, list[Cell]] = {}
     for bound in _bound_cells(tables):  # pick the kind of cell first, so given totals are changed as often
-        kind_of = "reviews" if bound.table == "reviews" else "（七）" if bound.path == ("total",) else "given 总计" if bound.index == 6 else "row"
+        kind_of = (
+            "reviews" if bound.table == "reviews"
+            else "（七）" if bound.path == ("total",)
+            else "given 总计" if bound.index == 6
+            else "row"
+        )
         kinds.setdefault(kind_of, []).append(bound)
     cell = data.draw(st.sampled_from(kinds[data.draw(st.sampled_from(sorted(kinds)))]))
     delta = data.draw(st.integers(1, 5))

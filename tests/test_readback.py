@@ -16,9 +16,9 @@ from readback import (
     docx_document,
     docx_grid,
     expected_active,
-    figure,
     expected_applications,
     expected_reviews,
+    figure,
     find_rows,
     html_grid,
     html_tables,
@@ -86,7 +86,11 @@ def test_html_official_spans_as_written(input_path, rendered):
 def test_html_reviews_keys(rendered):
     grid = html_grid(html_tables(rendered["html"])["table-reviews"])
     keys = [cell["key"] for cell in grid[3]]
-    assert keys == [f"reviews.{g}[{i}]" for g in ("reconsideration", "litigation_direct", "litigation_after_reconsideration") for i in range(5)]
+    assert keys == [
+        f"reviews.{g}[{i}]"
+        for g in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+        for i in range(5)
+    ]
 
 
 def test_html_is_self_contained(rendered):
@@ -304,7 +308,11 @@ def test_pdf_fonts_embedded_and_page_a4(rendered):
             fonts[font["/BaseFont"]] = font
     assert fonts
     for base, font in fonts.items():
-        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font else font["/FontDescriptor"]
+        descriptor = (
+            font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            if "/DescendantFonts" in font
+            else font["/FontDescriptor"]
+        )
         descriptor = descriptor.get_object()
         assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), f"{base} not embedded"
 

@@ -41,7 +41,11 @@ def test_rollup_equals_the_sum_of_the_units(runner, tmp_path):
     assert loaded.report is None
     assert sorted(f.key for f in loaded.findings) == ["text.other", "text.overview", "text.problems"]
     data = yaml.safe_load(text)
-    data["text"] = {"overview": "总体情况。工作考核、社会评议和责任追究。", "problems": "问题与改进。", "other": "其他事项。"}
+    data["text"] = {
+        "overview": "总体情况。工作考核、社会评议和责任追究。",
+        "problems": "问题与改进。",
+        "other": "其他事项。",
+    }
     edited = tmp_path / "edited.yaml"
     edited.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = runner.invoke(app, ["check", "--no-previous", str(edited)])
@@ -52,13 +56,17 @@ def test_rollup_refuses_mixed_years_and_bad_units(runner, tmp_path):
     write_townships(tmp_path / "a", 2, seed=1, year=2025)
     write_townships(tmp_path / "b", 1, seed=2, year=2024)
     out = tmp_path / "region.yaml"
-    result = runner.invoke(app, ["rollup", str(tmp_path / "a"), str(tmp_path / "b") , "-o", str(out), "--agency", "某县"])
+    result = runner.invoke(
+        app, ["rollup", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--agency", "某县"]
+    )
     assert result.exit_code == 1 and "年度和格式必须相同" in result.output and "2024年" in result.output
     assert not out.exists()
     bad = tmp_path / "b" / "unit-0001.yaml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("year: 2024", "year: 2025"), encoding="utf-8")
     bad.write_text(bad.read_text(encoding="utf-8").replace("licensing: ", "licensing: -", 1), encoding="utf-8")
-    result = runner.invoke(app, ["rollup", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--agency", "某县"])
+    result = runner.invoke(
+        app, ["rollup", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "--agency", "某县"]
+    )
     assert result.exit_code == 1 and "有错误" in result.output and "unit-0001.yaml" in result.output
     assert not out.exists()
 

@@ -12,8 +12,8 @@ import pytest
 
 from generator.batch.workbook import INDEX_SHEET, layout_for
 from generator.cli import app
-from generator.readers.yaml import load
 from generator.model.forms import APPLICATION_ROWS, APPLICATIONS_CORNER, PARTS, REVIEW_GROUPS
+from generator.readers.yaml import load
 from readback import docx_document, html_tables
 
 UNITS = ["甲镇人民政府", "乙乡人民政府", "丙街道办事处"]
@@ -72,7 +72,9 @@ def fill(ws, numbers=FILLED) -> None:
     layout = layout_for("2021")
     ws[layout.cells["date"].coord] = dt.datetime(2026, 1, 20)
     for aspect in ("active", "requests", "management", "platforms", "oversight"):
-        ws[layout.cells[f"text.overview.{aspect}"].coord] = f"{aspect}：第一段。\n第二段，工作考核、社会评议和责任追究。"
+        ws[layout.cells[f"text.overview.{aspect}"].coord] = (
+            f"{aspect}：第一段。\n第二段，工作考核、社会评议和责任追究。"
+        )
     ws[layout.cells["text.problems"].coord] = "一是公开不够及时。\r\n二是解读形式单一。"
     ws[layout.cells["text.other"].coord] = "本年度未收取信息处理费。"
     for key, value in numbers.items():
@@ -128,7 +130,12 @@ def test_workbook_to_yaml_to_report_round_trips_the_numbers(runner, template, tm
     loaded = load(out / f"{UNITS[0]}.yaml")
     report = loaded.report
     assert report is not None, [f.format() for f in loaded.findings]
-    assert (report.year, report.agency, report.kind, report.date) == (2025, UNITS[0], "government", dt.date(2026, 1, 20))
+    assert (report.year, report.agency, report.kind, report.date) == (
+        2025,
+        UNITS[0],
+        "government",
+        dt.date(2026, 1, 20),
+    )
     assert report.text.problems == "一是公开不够及时。\n\n二是解读形式单一。"
     assert report.text.overview.requests == "requests：第一段。\n\n第二段，工作考核、社会评议和责任追究。"
 

@@ -39,7 +39,9 @@ def test_libreoffice_recalculates_and_round_trips(runner, template, tmp_path):  
     assert good[layout.totals["applications.new[6]"].coord].value == 9
     assert good[layout.totals["applications.total[0]"].coord].value == 7
     assert good[layout.totals["reviews.litigation_direct[4]"].coord].value == 2
-    assert bad.protection.sheet and len(bad.merged_cells.ranges) == len(openpyxl.load_workbook(template)[UNITS[1]].merged_cells.ranges)
+    assert bad.protection.sheet and len(bad.merged_cells.ranges) == len(
+        openpyxl.load_workbook(template)[UNITS[1]].merged_cells.ranges
+    )
 
     out = tmp_path / "yaml"
     result = runner.invoke(app, ["import", str(saved / template.name), "-o", str(out)])

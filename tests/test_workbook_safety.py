@@ -232,7 +232,9 @@ def test_a_fifo_named_like_a_workbook_is_refused_at_once(tmp_path):
     done = govreport("import", fifo, "-o", tmp_path / "out", timeout=60)
     assert done.returncode == 1 and "不是普通文件" in done.stderr
     batch = govreport("batch", fifo, "-o", tmp_path / "site", timeout=60)
-    assert batch.returncode == 1 and "不是普通文件" in (batch.stdout + batch.stderr + (tmp_path / "site" / "summary.csv").read_text("utf-8-sig"))
+    assert batch.returncode == 1 and "不是普通文件" in (
+        batch.stdout + batch.stderr + (tmp_path / "site" / "summary.csv").read_text("utf-8-sig")
+    )
 
 
 def test_a_workbook_that_unpacks_to_a_huge_sheet_is_refused_before_reading(template, tmp_path):

@@ -9,10 +9,10 @@ import pytest
 
 from builders import base_report, dump
 from generator.checks import check
-from generator.readers.yaml import load_string
-from generator.pipeline import Checked, document_for, pack_for, render_document, render_to
-from generator.writers import render_all, writer
 from generator.files import write_atomic
+from generator.pipeline import Checked, document_for, pack_for, render_document, render_to
+from generator.readers.yaml import load_string
+from generator.writers import render_all, writer
 from readback import docx_document, html_tables, html_text, pdf_pages, squash
 
 SCRIPT = "<script>alert(1)</script>"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..findings import Finding
 from ..model.forms import APPLICATION_ROWS, REVIEW_GROUPS
-from ..pipeline import CheckOptions, Checked, check_file, check_text
+from ..pipeline import Checked, CheckOptions, check_file, check_text
 from .sources import Unit
 from .yamlout import dump_input
 
@@ -64,6 +64,7 @@ def tables_of(report) -> dict:
 def _checked(unit: Unit, options: CheckOptions) -> Checked:
     if unit.text is not None:
         return check_text(unit.text, unit.display, options)
+    assert unit.path is not None  # a unit is a file's path or an imported sheet's text
     return check_file(unit.path, unit.display, options)
 
 
@@ -91,10 +92,9 @@ def roll_up(units: list[Unit], agency: str, date: dt.date | None = None, kind: s
         lines = [f"  {unit.display}：{report.year}年，{report.format}格式" for unit, report in reports]
         raise RollupError(["各单位的报告年度和格式必须相同才能汇总："] + lines)
     year, fmt = years.pop(), formats.pop()
-    summed = None
-    for _unit, report in reports:
-        tables = tables_of(report)
-        summed = tables if summed is None else _add(summed, tables)
+    summed = tables_of(reports[0][1])
+    for _unit, report in reports[1:]:
+        summed = _add(summed, tables_of(report))
     data = {
         "format": fmt,
         "year": year,
@@ -107,7 +107,8 @@ def roll_up(units: list[Unit], agency: str, date: dt.date | None = None, kind: s
     # check the summed tables (the narrative is the editor's; a stand-in lets the model load for the table rules)
     probe = dict(data, text={"overview": "-", "problems": "-", "other": "-"})
     probed = check_text(dump_input(probe), "汇总", options).findings
-    findings = [f for f in probed if f.part not in ("一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")]
+    narrative_parts = ("一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+    findings = [f for f in probed if f.part not in narrative_parts]
     included = [(unit.display, report.agency) for unit, report in reports]
     header = [
         f"{agency}{year}年政府信息公开工作年度报告 — 汇总输入（govreport rollup 生成）",

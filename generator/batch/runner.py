@@ -28,6 +28,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as connection_wait
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -158,7 +159,7 @@ def _crashed(task: Task, why: str) -> dict:
             "outputs": {}, "rendered": [], "timings": {}}
 
 
-_CONTEXT = None
+_CONTEXT: BaseContext | None = None
 
 
 def _context():
@@ -167,8 +168,9 @@ def _context():
     if _CONTEXT is None:
         methods = multiprocessing.get_all_start_methods()
         if "forkserver" in methods:
-            _CONTEXT = multiprocessing.get_context("forkserver")
-            _CONTEXT.set_forkserver_preload(["generator.batch.worker", "generator.batch.warm"])
+            forkserver = multiprocessing.get_context("forkserver")
+            forkserver.set_forkserver_preload(["generator.batch.worker", "generator.batch.warm"])
+            _CONTEXT = forkserver
         else:  # pragma: no cover - Windows
             _CONTEXT = multiprocessing.get_context("spawn")
     return _CONTEXT
@@ -240,6 +242,7 @@ class _Workers:
         """A worker died holding a unit: the unit goes back to the front of the queue once; the second time, its
         result (`crashed`) is returned."""
         task = worker.task
+        assert task is not None  # called for a worker that held a unit
         worker.task = None
         self.strikes[task.stem] = self.strikes.get(task.stem, 0) + 1
         if self.strikes[task.stem] < 2:
@@ -292,7 +295,8 @@ def run_tasks(tasks: list[Task], jobs: int, recycle: int, on_result: Callable[[d
     tried once more in another worker; if that one dies too, the unit is reported as `crashed`. Other units are
     never affected. On Ctrl-C (KeyboardInterrupt) no new unit is started; the units in hand finish (within their
     time limit) and are reported, then the interruption goes on; a second Ctrl-C stops them at once."""
-    from .worker import STATUS_FAILED as failed, timeout_message
+    from .worker import STATUS_FAILED as failed
+    from .worker import timeout_message
 
     queue: deque[Task] = deque(tasks)
     workers = _Workers(work, max(1, jobs), max(1, recycle), timeout, memory_mb)
@@ -321,6 +325,7 @@ def run_tasks(tasks: list[Task], jobs: int, recycle: int, on_result: Callable[[d
             collect(worker)
             return
         task = worker.task
+        assert task is not None  # only a worker holding a unit has a deadline
         workers.retire(worker, kill=True)
         _remove_parts(task)
         finding = Finding(rule="BATCH", severity=Severity.ERROR, message=timeout_message(timeout), file=task.display)

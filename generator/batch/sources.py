@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, Sequence
 
 from ..findings import Finding, Severity
 from ..readers.names import safe_stem
@@ -77,9 +78,9 @@ def units_from_workbook(path: Path) -> list[Unit]:
         finding = Finding(rule=RULE, severity=Severity.ERROR, message=str(exc), file=str(path))
         return [Unit(stem=safe_stem(path.stem), display=str(path), book=path, findings=[finding])]
     units = []
-    for sheet, problem in problems:
-        units.append(Unit(stem=safe_stem(sheet), display=f"{path.name}:{sheet}", book=path, sheet=sheet,
-                          findings=[problem]))
+    for sheet_name, problem in problems:
+        units.append(Unit(stem=safe_stem(sheet_name), display=f"{path.name}:{sheet_name}", book=path,
+                          sheet=sheet_name, findings=[problem]))
     for sheet in sheets:
         if not sheet.filled:
             continue
@@ -89,9 +90,19 @@ def units_from_workbook(path: Path) -> list[Unit]:
     return units
 
 
-def name_clashes(units: list[Unit]) -> list[str]:
+class Named(Protocol):
+    """What names an output: a unit, or a workbook sheet being imported (readers.workbook.SheetImport)."""
+
+    @property
+    def stem(self) -> str: ...
+
+    @property
+    def display(self) -> str: ...
+
+
+def name_clashes(units: Sequence[Named]) -> list[str]:
     """Messages for units that would write the same output name (also when names differ only in letter case)."""
-    seen: dict[str, Unit] = {}
+    seen: dict[str, Named] = {}
     problems = []
     for unit in units:
         key = unit.stem.casefold()

@@ -8,10 +8,11 @@ import io
 import re
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from ..findings import Finding, Severity, format_findings
 from ..files import write_atomic
+from ..findings import Finding, Severity, format_findings
 from .worker import STATUS_CRASHED, STATUS_FAILED, STATUS_OK, STATUS_WARNING
 
 STATUS_ZH = {
@@ -28,7 +29,8 @@ def findings_of(result: dict) -> list[Finding]:
     for data in result.get("findings", ()):
         fields = dict(data)
         fields["severity"] = Severity(fields.get("severity", "error"))
-        out.append(Finding(**{k: fields.get(k) for k in Finding.__dataclass_fields__}))
+        values: dict[str, Any] = {k: fields.get(k) for k in Finding.__dataclass_fields__}
+        out.append(Finding(**values))
     return out
 
 

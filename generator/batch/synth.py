@@ -11,9 +11,10 @@ from pathlib import Path
 from ..model.forms import APPLICATION_ROWS, format_for_year
 from .yamlout import dump_input
 
-_COUNTIES = ("青山", "柳河", "石桥", "白沙", "龙泉", "桃源", "新华", "永安", "清水", "长乐", "丰宁", "安平", "兴隆", "平山")
-_PLACES = ("东风", "红旗", "和平", "前进", "黄庄", "李集", "王营", "双河", "三里", "古城", "新村", "马家", "杨柳", "南湖",
-           "北岭", "西园", "高桥", "大王", "小河", "花园")
+_COUNTIES = ("青山", "柳河", "石桥", "白沙", "龙泉", "桃源", "新华", "永安", "清水", "长乐",
+             "丰宁", "安平", "兴隆", "平山")
+_PLACES = ("东风", "红旗", "和平", "前进", "黄庄", "李集", "王营", "双河", "三里", "古城",
+           "新村", "马家", "杨柳", "南湖", "北岭", "西园", "高桥", "大王", "小河", "花园")
 _SUFFIXES = (("镇人民政府", 6), ("乡人民政府", 3), ("街道办事处", 2))
 
 _ACTIVE = (
@@ -56,7 +57,7 @@ def _agency(rng: random.Random) -> str:
 
 
 def _aspect(rng: random.Random, pool: tuple[str, ...], length: int, **figures) -> str:
-    sentences = []
+    sentences: list[str] = []
     while sum(len(s) for s in sentences) < length:
         sentences.append(rng.choice(pool).format(**figures))
     middle = max(1, len(sentences) // 2)
@@ -170,7 +171,10 @@ def townships(count: int, seed: int = 1, year: int = 2025) -> list[tuple[str, st
     rng = random.Random(seed)
     width = max(4, len(str(count)))
     return [
-        (f"unit-{number:0{width}d}", dump_input(township(rng, year), [f"合成的测试单位（seed {seed}，第 {number} 个）"]))
+        (
+            f"unit-{number:0{width}d}",
+            dump_input(township(rng, year), [f"合成的测试单位（seed {seed}，第 {number} 个）"]),
+        )
         for number in range(1, count + 1)
     ]
 

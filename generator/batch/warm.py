@@ -2,9 +2,9 @@
 
 The runner preloads this module (after `worker`) in the fork server. Every worker, first or recycled, then starts
 with what its first report would otherwise have to build: Pango's fonts loaded, the font files and the base pack's
-table heights remembered (writers/pdf/speedups.py, switched on here), the DOCX skeleton made. That is about 0.2 s of each new worker's
-first report — over a batch of 1,000 recycled every 100 units, about 3 s. Nothing is written; any failure is
-ignored (the workers then start cold, as they would without this module).
+table heights remembered (writers/pdf/speedups.py, switched on here), the DOCX skeleton made. That is about
+0.2 s of each new worker's first report — over a batch of 1,000 recycled every 100 units, about 3 s. Nothing is
+written; any failure is ignored (the workers then start cold, as they would without this module).
 """
 
 from __future__ import annotations

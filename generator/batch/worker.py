@@ -57,6 +57,7 @@ class Task:
         """The unit loaded and checked through the pipeline (a workbook sheet as its imported text)."""
         if self.text is not None:
             return check_text(self.text, self.display, self.options)
+        assert self.path is not None  # a task is a file's path or an imported sheet's text
         return check_file(self.path, self.display, self.options)
 
 
@@ -201,6 +202,7 @@ def ignore_interrupts() -> None:
 def _input_bytes(task: Task) -> bytes:
     if task.text is not None:
         return task.text.encode("utf-8")
+    assert task.path is not None  # a task is a file's path or an imported sheet's text
     try:
         return Path(task.path).read_bytes()
     except OSError:

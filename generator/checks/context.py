@@ -27,7 +27,7 @@ from typing import Any
 
 from ..findings import Finding, Rule
 from ..model import Loaded
-from ..model.labels import KeyPath, dotted, line_path, place
+from ..model.labels import KeyPath, Place, dotted, line_path, place
 from ..model.source import Source
 from ..packs import ResolvedPack, resolve_pack
 
@@ -64,6 +64,7 @@ class CheckContext:
 
     def run(self, rule: Rule) -> list[Finding]:
         """Every finding of `rule` on this report (the rule is the running one while it runs)."""
+        assert rule.find is not None, f"{rule.id} has no finder"  # run_rules runs only the rules that have one
         self.rule = rule
         try:
             return list(rule.find(self))
@@ -95,6 +96,7 @@ class CheckContext:
         rule = self.rule
         if rule is None:
             raise RuntimeError("ctx.finding outside a rule: run rules with ctx.run(rule)")
+        where: Place
         if at is None:
             where, key = (rule.part, None, None), None
             if line is _PLACE:

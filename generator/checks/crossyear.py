@@ -15,9 +15,9 @@ from typing import Iterator
 from ..findings import RULES, Finding, Severity
 from ..limits import JUMP_FACTOR, JUMP_FLOOR
 from ..model import Loaded
-from ..readers.yaml import load
 from ..model.forms import APPLICANT_COLUMNS, PART_GENERAL, PARTS
 from ..model.tables import applications_table, carried_over, in_force_now, previous_items_now
+from ..readers.yaml import load
 from .context import CheckContext
 
 
@@ -67,9 +67,8 @@ def previous_for(path: Path, loaded: Loaded, given: Path | None = None, find: bo
         previous = Previous("given", Path(given), prev, note=f"跨年度核对：使用上年报告 {given}（--previous）")
         if prev.report is None:
             first = next((f for f in prev.findings if f.is_error), None)
-            previous.problems.append(
-                f"上年报告 {given} 有错误，无法做跨年度核对" + (f"（{first.where()}: {first.message}）" if first else "")
-            )
+            detail = f"（{first.where()}: {first.message}）" if first else ""
+            previous.problems.append(f"上年报告 {given} 有错误，无法做跨年度核对" + detail)
         elif prev.report.year != report.year - 1:
             previous.problems.append(f"上年报告 {given} 的报告年度是 {prev.report.year} 年，应为 {report.year - 1} 年")
         if previous.problems:
@@ -86,7 +85,8 @@ def previous_for(path: Path, loaded: Loaded, given: Path | None = None, find: bo
             return Previous("none", note=f"跨年度核对：未做（找到 {candidate}，但它有错误）")
         if prev.report.year != report.year - 1 or not _same_agency(prev.report.agency, report.agency):
             continue
-        return _mind_formats(Previous("found", candidate, prev, note=f"跨年度核对：使用上年报告 {candidate}（自动找到）"), report)
+        found = Previous("found", candidate, prev, note=f"跨年度核对：使用上年报告 {candidate}（自动找到）")
+        return _mind_formats(found, report)
     where = "、".join(str(c) for c in tried) if tried else "文件名或目录名中没有报告年度"
     return Previous("none", note=f"跨年度核对：未做（没有 --previous，旁边也没有上年报告：{where}）")
 
@@ -244,7 +244,8 @@ def figure_jumps(ctx: CheckContext) -> Iterator[Finding]:
         if not last or last <= 0 or now < JUMP_FLOOR or now <= JUMP_FACTOR * last:
             continue
         yield ctx.finding(
-            f"{now} 是上年（{prior.year}年）同一格 {last} 的 {now / last:.0f} 倍：请核对是否多打了数字或填错了格", at=path
+            f"{now} 是上年（{prior.year}年）同一格 {last} 的 {now / last:.0f} 倍：请核对是否多打了数字或填错了格",
+            at=path,
         )
 
 

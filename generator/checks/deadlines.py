@@ -27,7 +27,8 @@ def not_before_year_end(ctx: CheckContext) -> Iterator[Finding]:
     end = dt.date(report.year, 12, 31)
     if report.date <= end:
         yield ctx.finding(
-            f"发布日期 {_zh(report.date)} 不在统计期结束（{_zh(end)}）之后；应为 {report.year + 1} 年的日期", at=("date",)
+            f"发布日期 {_zh(report.date)} 不在统计期结束（{_zh(end)}）之后；应为 {report.year + 1} 年的日期",
+            at=("date",),
         )
 
 
@@ -44,7 +45,8 @@ def within_deadline(ctx: CheckContext) -> Iterator[Finding]:
     limit = deadline(report.kind, report.year)
     if report.date > limit:
         yield ctx.finding(
-            f"发布日期 {_zh(report.date)} 晚于{KINDS[report.kind]}的公布期限 {_zh(limit)}（《条例》第四十九条）", at=("date",)
+            f"发布日期 {_zh(report.date)} 晚于{KINDS[report.kind]}的公布期限 {_zh(limit)}（《条例》第四十九条）",
+            at=("date",),
         )
 
 

@@ -26,7 +26,8 @@ def _is_2021(ctx: CheckContext) -> bool:
     "FEE-UNPAID",
     Severity.ERROR,
     "（六）2 逾期未缴费 > 0 时，必须发过收费通知（fee_notices.sent > 0）",
-    "只有收到收费通知而逾期未缴费的申请才会记入（六）其他处理 2；没有发过通知却有这类申请，两处数字必有一处错（format.md 核对9）。",
+    "只有收到收费通知而逾期未缴费的申请才会记入（六）其他处理 2；"
+    "没有发过通知却有这类申请，两处数字必有一处错（format.md 核对9）。",
     PART6,
 )
 def unpaid_needs_notice(ctx: CheckContext) -> Iterator[Finding]:
@@ -74,7 +75,8 @@ def amount_needs_notice(ctx: CheckContext) -> Iterator[Finding]:
     fees = ctx.report.fee_notices
     if fees.sent == 0 and fees.amount_sent > 0:
         yield ctx.finding(
-            f"发出收费通知 0 件，收费通知总金额却为 {format(fees.amount_sent, 'f')} 元", at=("fee_notices", "amount_sent")
+            f"发出收费通知 0 件，收费通知总金额却为 {format(fees.amount_sent, 'f')} 元",
+            at=("fee_notices", "amount_sent"),
         )
 
 
@@ -96,7 +98,8 @@ def text_agrees_with_fees(ctx: CheckContext) -> Iterator[Finding]:
     for offset, line in enumerate(item.text.split("\n"), start=1):
         said = None
         if (fees.sent > 0 or unpaid > 0) and (match := _NO_NOTICE.search(line)):
-            said = (match.group(0), f"发出收费通知 {fees.sent} 件" + (f"，（六）2 逾期未缴费 {unpaid} 件" if unpaid else ""))
+            unpaid_said = f"，（六）2 逾期未缴费 {unpaid} 件" if unpaid else ""
+            said = (match.group(0), f"发出收费通知 {fees.sent} 件" + unpaid_said)
         elif fees.collected > 0 and (match := _NO_FEE.search(line)):
             said = (match.group(0), f"实际收取 {format(fees.collected, 'f')} 元")
         if said:

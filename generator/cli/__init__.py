@@ -8,10 +8,12 @@ import sys
 import typer
 
 # Each module registers its commands on `app`, in the order `govreport --help` lists them.
-from . import report  # noqa: F401, I001  (init, check, render)
+# isort: off
+from . import report  # noqa: F401  (init, check, render)
 from . import batch  # noqa: F401  (batch, xlsx-template, import, rollup)
 from . import templates  # noqa: F401  (templates list, templates new)
 from . import serve  # noqa: F401  (serve: the web form)
+# isort: on
 from .app import app
 
 

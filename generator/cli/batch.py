@@ -74,7 +74,7 @@ class _Progress:
     def __init__(self, total: int):
         self.total = total
         self.done = self.failed = 0
-        self.started = None
+        self.started: float | None = None  # set on entering
         self.bar = None
         if sys.stderr.isatty():
             from rich.console import Console
@@ -109,6 +109,7 @@ class _Progress:
         self.done += 1
         bad = result["status"] in ("failed", "crashed")
         self.failed += bad
+        assert self.started is not None  # called inside `with _Progress(…)`
         elapsed = max(time.perf_counter() - self.started, 1e-6)
         if self.bar:
             rate = f"{self.done / elapsed * 3600:,.0f} 份/小时"
@@ -132,13 +133,16 @@ def batch_command(
     ),
     force: bool = typer.Option(False, "--force", help="全部重新生成（默认跳过输入、模板和程序都未变的单位）"),
     recycle: int = typer.Option(100, "--recycle", min=1, help="每个工作进程处理多少个单位后更换（保持内存平稳）"),
-    templates: Optional[Path] = typer.Option(None, "--templates", help="模板目录：先在其中查找模板包（同 render --templates）", file_okay=False),
+    templates: Optional[Path] = typer.Option(
+        None, "--templates", help="模板目录：先在其中查找模板包（同 render --templates）", file_okay=False
+    ),
     unit_timeout: float = typer.Option(
         UNIT_TIMEOUT_SECONDS, "--unit-timeout",
         help="每个单位最多处理多少秒，超时即停止并列为未通过（0 表示不限）"),
     unit_memory: int = typer.Option(
         UNIT_MEMORY_MB, "--unit-memory",
-        help=f"每个工作进程最多使用多少 MB 内存（地址空间），超出即停止该单位并列为未通过（0 表示不限；至少 {MIN_UNIT_MEMORY_MB}）"),
+        help="每个工作进程最多使用多少 MB 内存（地址空间），超出即停止该单位并列为未通过"
+             f"（0 表示不限；至少 {MIN_UNIT_MEMORY_MB}）"),
 ) -> None:
     """批量核对并生成：一个目录、多个文件或一份采集表，并行处理；结果见 OUT/index.html 和 OUT/summary.csv。
 
@@ -152,12 +156,13 @@ def batch_command(
         raise typer.BadParameter(f"应为 0 到 1000000 之间的秒数（默认 {UNIT_TIMEOUT_SECONDS}；0 表示不限）",
                                  param_hint="--unit-timeout")
     if unit_memory != 0 and not MIN_UNIT_MEMORY_MB <= unit_memory <= 1_048_576:
-        raise typer.BadParameter(f"应为 {MIN_UNIT_MEMORY_MB} 到 1048576 之间的 MB 数（默认 {UNIT_MEMORY_MB}；0 表示不限）："
-                                 "工作进程载入排版程序和字体后就要约 320 MB", param_hint="--unit-memory")
+        raise typer.BadParameter(f"应为 {MIN_UNIT_MEMORY_MB} 到 1048576 之间的 MB 数"
+                                 f"（默认 {UNIT_MEMORY_MB}；0 表示不限）：工作进程载入排版程序和字体后就要约 320 MB",
+                                 param_hint="--unit-memory")
     _destination(out, True, "没有生成任何文件")
     units = _units(sources)
-    from ..batch.summary import write_reports
     from ..batch.runner import BatchOptions, run_batch
+    from ..batch.summary import write_reports
 
     options = BatchOptions(out_dir=out, formats=formats, jobs=jobs, recycle=recycle, previous_dir=previous_dir,
                            force=force, templates=templates, unit_timeout=unit_timeout, unit_memory=unit_memory)
@@ -188,10 +193,14 @@ def batch_command(
 @app.command("xlsx-template")
 def xlsx_template_command(
     out: Path = typer.Option(..., "-o", "--out", help="写入的采集表（.xlsx）"),
-    units_file: Optional[Path] = typer.Option(None, "--units", help="单位名单：每行一个单位名称（UTF-8）；不给则只有一张空白表"),
+    units_file: Optional[Path] = typer.Option(
+        None, "--units", help="单位名单：每行一个单位名称（UTF-8）；不给则只有一张空白表"
+    ),
     year: Optional[int] = typer.Option(None, "--year", min=2008, max=2100, help="报告年度（默认上一年）"),
     fmt: Optional[str] = typer.Option(None, "--format", help="报告格式 2021 或 2019（默认按年度）"),
-    kind: str = typer.Option("government", "--kind", help="机关类型：government（人民政府，含乡镇、街道）或 department（部门）"),
+    kind: str = typer.Option(
+        "government", "--kind", help="机关类型：government（人民政府，含乡镇、街道）或 department（部门）"
+    ),
     force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
 ) -> None:
     """生成发给各单位的数据采集表（Excel、WPS、LibreOffice 均可填写）：每个单位一张工作表，官方表格格式。"""
@@ -217,7 +226,8 @@ def xlsx_template_command(
         try:
             text = units_file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            typer.echo(f"错误：无法读取单位名单 {units_file}：{getattr(exc, 'strerror', None) or '不是UTF-8编码'}", err=True)
+            reason = getattr(exc, "strerror", None) or "不是UTF-8编码"
+            typer.echo(f"错误：无法读取单位名单 {units_file}：{reason}", err=True)
             raise typer.Exit(2)
         names, problems = unit_names(text, str(units_file))
         if problems:
@@ -238,7 +248,8 @@ def xlsx_template_command(
 
         typer.echo(f"错误：无法写入 {out}：{os_error_zh(exc)}；采集表没有生成", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"已生成采集表：{out}（{len(sheets)} 张工作表：{'、'.join(sheets[:5])}{'…' if len(sheets) > 5 else ''}）", err=True)
+    listed = "、".join(sheets[:5]) + ("…" if len(sheets) > 5 else "")
+    typer.echo(f"已生成采集表：{out}（{len(sheets)} 张工作表：{listed}）", err=True)
 
 
 @app.command("import")
@@ -259,7 +270,7 @@ def import_command(
         typer.echo(f"错误：{exc}", err=True)
         raise typer.Exit(1)
     filled = [sheet for sheet in sheets if sheet.filled]
-    clashes = name_clashes(filled)  # type: ignore[arg-type]  (sheets have .stem and .display like units)
+    clashes = name_clashes(filled)
     if clashes:
         for message in clashes:
             typer.echo(f"错误：{message}", err=True)
@@ -278,6 +289,7 @@ def import_command(
             failed = True
             typer.echo(f"未导入：{sheet.display}（请先在采集表中改正上面列出的错误）", err=True)
             continue
+        assert sheet.text is not None  # sheet.ok
         target = out / f"{sheet.stem}.yaml"
         if target.exists() and not force:
             typer.echo(f"错误：{target} 已存在；如要覆盖请加 --force", err=True)
@@ -338,4 +350,7 @@ def rollup_command(
         typer.echo("汇总后的表格有错误，未生成汇总文件。", err=True)
         raise typer.Exit(1)
     _write(out, result.text.encode("utf-8"), "未生成汇总文件")
-    typer.echo(f"已汇总 {len(result.units)} 个单位：{out}。正文（一、五、六）留空，请编辑后运行 govreport check {out}", err=True)
+    typer.echo(
+        f"已汇总 {len(result.units)} 个单位：{out}。正文（一、五、六）留空，请编辑后运行 govreport check {out}",
+        err=True,
+    )

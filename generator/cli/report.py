@@ -18,7 +18,9 @@ PREVIOUS_EPILOG = (
     "（2021/luzhou.yaml → 2020/luzhou.yaml），且须是同一机关上一年度的报告。输出的第一行说明是否用了上年报告。"
 )
 NO_PREVIOUS_HELP = "不自动查找上年报告（不做跨年度核对）"
-TEMPLATES_HELP = "机关自己的模板目录：先在其中查找模板包，目录里直接放的 pack.yaml、report.html 覆盖所用模板包（见 docs/packs.md）"
+TEMPLATES_HELP = (
+    "机关自己的模板目录：先在其中查找模板包，目录里直接放的 pack.yaml、report.html 覆盖所用模板包（见 docs/packs.md）"
+)
 
 
 def _echo_findings(checked_list, as_json: bool) -> None:
@@ -44,7 +46,9 @@ def _check_options(files: List[Path], previous: Optional[Path], no_previous: boo
     from ..pipeline import CheckOptions
 
     if previous is not None and len(files) > 1:
-        raise typer.BadParameter("只能用于单个文件；核对多个文件时请把上年文件放在旁边，程序会自动查找", param_hint="--previous")
+        raise typer.BadParameter(
+            "只能用于单个文件；核对多个文件时请把上年文件放在旁边，程序会自动查找", param_hint="--previous"
+        )
     return CheckOptions.of(previous, find_previous=not no_previous, templates=templates)
 
 
@@ -52,7 +56,10 @@ def _summary(checked_list) -> str:
     bad = sum(1 for c in checked_list if not c.ok)
     warnings = sum(1 for c in checked_list for f in c.findings if not f.is_error)
     errors = sum(1 for c in checked_list for f in c.findings if f.is_error)
-    return f"共 {len(checked_list)} 个文件：{len(checked_list) - bad} 个通过，{bad} 个有错误（错误 {errors} 条，警告 {warnings} 条）"
+    return (
+        f"共 {len(checked_list)} 个文件：{len(checked_list) - bad} 个通过，{bad} 个有错误"
+        f"（错误 {errors} 条，警告 {warnings} 条）"
+    )
 
 
 @app.command("check", epilog=PREVIOUS_EPILOG)
@@ -64,7 +71,7 @@ def check_command(
     previous: Optional[Path] = typer.Option(None, "--previous", help=PREVIOUS_HELP, dir_okay=False),
     no_previous: bool = typer.Option(False, "--no-previous", help=NO_PREVIOUS_HELP),
 ) -> None:
-    """核对报告：格式、勾稽关系、跨年度、正文与表格、期限等，全部问题按部分列出（错误在前）。全部通过退出码 0，有错误 1，用法错误 2。"""
+    """核对报告：格式、勾稽关系、跨年度、正文与表格、期限等，全部问题按部分列出（错误在前）。全部通过退出码 0，有错误 1，用法错误 2。"""  # noqa: E501
     from ..pipeline import check_file
 
     options = _check_options(files, previous, no_previous, templates)
@@ -115,9 +122,9 @@ def render_command(
             typer.echo(f"错误：{stems[path.stem]} 和 {path} 会写出同名文件 {path.stem}.*，请改名后重试", err=True)
             raise typer.Exit(1)
         stems[path.stem] = path
+    from ..files import destination_problem, os_error_zh
     from ..packs import PackError
     from ..pipeline import check_file, prepare_rendering, render_to
-    from ..files import destination_problem, os_error_zh
 
     problem = destination_problem(out)
     if problem:
@@ -162,8 +169,8 @@ def init_command(
         raise typer.BadParameter("应为 government 或 department", param_hint="--kind")
     if fmt is not None and fmt not in ("2021", "2019"):
         raise typer.BadParameter("应为 2021 或 2019", param_hint="--format")
-    from ..model.scaffold import scaffold
     from ..files import destination_problem, os_error_zh, write_atomic
+    from ..model.scaffold import scaffold
 
     text = scaffold(year, agency, kind, fmt)
     if output is None:

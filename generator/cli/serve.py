@@ -33,5 +33,6 @@ def serve_command(
         typer.echo(f"错误：无法监听 {host}:{port}（{exc.strerror}）；端口可能已被占用，可用 --port 换一个", err=True)
         raise typer.Exit(1) from None
     shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"填报表单已启动：http://{shown}:{sock.getsockname()[1]}/  （数据目录 {data.resolve()}；按 Ctrl+C 停止）", err=True)
+    port_shown = sock.getsockname()[1]
+    typer.echo(f"填报表单已启动：http://{shown}:{port_shown}/  （数据目录 {data.resolve()}；按 Ctrl+C 停止）", err=True)
     make_server(data.resolve(), host, sock).run(sockets=[sock])

@@ -48,12 +48,16 @@ def list_command(
 
 @templates_app.command("new")
 def new_command(
-    name: str = typer.Argument(..., help="新模板包的名称（字母、数字、下划线、连字符），如 hulunbuir", show_default=False),
+    name: str = typer.Argument(
+        ..., help="新模板包的名称（字母、数字、下划线、连字符），如 hulunbuir", show_default=False
+    ),
     extends: str = typer.Option("base", "--extends", help="继承的模板包，如 base、neimenggu、sichuan"),
-    directory: Path = typer.Option(Path("."), "--dir", help="写到哪个目录下（新建 <目录>/<名称>/；目录不存在时一并新建）"),
+    directory: Path = typer.Option(
+        Path("."), "--dir", help="写到哪个目录下（新建 <目录>/<名称>/；目录不存在时一并新建）"
+    ),
     display_name: str = typer.Option("", "--display-name", help="显示名称，如 呼伦贝尔市"),
 ) -> None:
-    """新建模板包：pack.yaml 列出全部可改的设置（注释掉，写着继承来的值），report.html 列出全部可覆盖的块。原样即可使用。"""
+    """新建模板包：pack.yaml 列出全部可改的设置（注释掉，写着继承来的值），report.html 列出全部可覆盖的块。原样即可使用。"""  # noqa: E501  (the command's help: a line break would show as a space)
     from ..packs import PACK_NAME, PackError, load_pack, roots_for, scaffold_pack
 
     if not PACK_NAME.match(name) or name == "base":

@@ -9,10 +9,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..findings import Finding, Severity
 from ..limits import MAX_COUNT
@@ -62,7 +62,10 @@ def choose_format(data: dict) -> tuple[str, str | None]:
     fmt = str(fmt).strip()
     if fmt in FORMATS:
         return fmt, None
-    return "2021", f"报告格式应为 \"2021\"（国办公开办函〔2021〕30号）或 \"2019\"（〔2019〕60号试行），而不是 {data.get('format')!r}"
+    return "2021", (
+        "报告格式应为 \"2021\"（国办公开办函〔2021〕30号）或 \"2019\"（〔2019〕60号试行），"
+        f"而不是 {data.get('format')!r}"
+    )
 
 
 def validate(source: Source, file: str) -> Loaded:
@@ -145,7 +148,7 @@ def _other_handling(value, fmt: str) -> str | None:
     return None
 
 
-def _message(error: dict, path: tuple, fmt: str) -> str:
+def _message(error: ErrorDetails, path: tuple, fmt: str) -> str:
     kind, value = error["type"], error.get("input")
     if path == ("applications", "other"):
         shape = _other_handling(value, fmt)
@@ -161,14 +164,15 @@ def _message(error: dict, path: tuple, fmt: str) -> str:
         if isinstance(value, str) and value.strip() in ("", "/", "-", "—", "－", "／", "无"):
             return f"不能填“{value}”或留空：没有就填 0"
         if isinstance(value, (Decimal, float)):
-            if abs(value) > MAX_COUNT:
+            if value > MAX_COUNT or value < -MAX_COUNT:  # not abs(): mypy cannot type abs() of Decimal | float
                 return _too_large(value)
             return f"应为整数，不能有小数（{shown(value)}）"
         if isinstance(value, bool):
             return "应为整数，而不是 true/false"
         if isinstance(value, (list, dict)):
             return "应为一个整数"
-        if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):  # too many digits to be read as a number
+        # too many digits to be read as a number
+        if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):
             return _too_large(value)
         return f"应为整数，而不是“{shown(value)}”"
     if kind == "greater_than_equal":
@@ -183,7 +187,10 @@ def _message(error: dict, path: tuple, fmt: str) -> str:
         return _too_large(value)
     if kind == "literal_error":
         if path and path[-1] == "kind":
-            return f"机关类型应为 government（人民政府，含乡镇、街道）或 department（县级以上人民政府部门），而不是 {shown(repr(value))}"
+            return (
+                "机关类型应为 government（人民政府，含乡镇、街道）或 department（县级以上人民政府部门），"
+                f"而不是 {shown(repr(value))}"
+            )
         return f"取值不对：{shown(repr(value))}，应为 {error.get('ctx', {}).get('expected', '')}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"{_label(path)} 下应是“键: 值”的映射，而不是 {shown(repr(value))}"

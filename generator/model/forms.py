@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 FORMATS = ("2021", "2019")
-FIRST_YEAR_2021 = 2021  # 国办公开办函〔2021〕30号: the 2021 format from the 2021 report on; 〔2019〕60号 for 2019 and 2020
+# 国办公开办函〔2021〕30号: the 2021 format from the 2021 report on; 〔2019〕60号 for 2019 and 2020
+FIRST_YEAR_2021 = 2021
 
 
 def format_for_year(year: int) -> str:
@@ -200,7 +201,9 @@ ACTIVE_BLOCKS = {
     ),
     "2019": (
         ActiveBlock("第二十条第（一）项", _MADE, (("rules", "规章"), ("normative", "规范性文件"))),
-        ActiveBlock("第二十条第（五）项", _ITEMS_2019, (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项"))),
+        ActiveBlock(
+            "第二十条第（五）项", _ITEMS_2019, (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项"))
+        ),
         ActiveBlock("第二十条第（六）项", _ITEMS_2019, (("punishment", "行政处罚"), ("coercion", "行政强制"))),
         ActiveBlock(
             "第二十条第（八）项",
@@ -209,7 +212,10 @@ ACTIVE_BLOCKS = {
         ),
         ActiveBlock(
             "第二十条第（九）项",
-            (ActiveColumn("projects", "采购项目数量"), ActiveColumn("amount", "采购总金额（单位：万元）", 2, decimal=True)),
+            (
+                ActiveColumn("projects", "采购项目数量"),
+                ActiveColumn("amount", "采购总金额（单位：万元）", 2, decimal=True),
+            ),
             (("procurement", "政府集中采购"),),
         ),
     ),

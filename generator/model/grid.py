@@ -17,8 +17,8 @@ from .forms import (
     ACTIVE_BLOCKS,
     ACTIVE_ITEM_HEADER,
     APPLICANT_COLUMNS,
-    APPLICATIONS_CORNER,
     APPLICATION_ROWS,
+    APPLICATIONS_CORNER,
     FORMATS,
     ORGANISATION_COLUMNS,
     RESULTS_LABEL,
@@ -112,7 +112,10 @@ def active_grid(fmt: str) -> TableGrid:
 def _applications_header() -> list[GridRow]:
     return [
         GridRow(
-            (GridCell(APPLICATIONS_CORNER, colspan=3, rowspan=3, header=True), GridCell("申请人情况", colspan=7, header=True)),
+            (
+                GridCell(APPLICATIONS_CORNER, colspan=3, rowspan=3, header=True),
+                GridCell("申请人情况", colspan=7, header=True),
+            ),
             header=True,
         ),
         GridRow(

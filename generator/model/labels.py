@@ -26,8 +26,8 @@ Place = tuple[str | None, str | None, str | None]  # part, row, column
 
 
 @lru_cache(maxsize=None)
-def _active_places(fmt: str) -> dict[tuple, tuple[str, str]]:
-    places: dict[tuple, tuple[str, str]] = {}
+def _active_places(fmt: str) -> dict[tuple, tuple[str, str | None]]:
+    places: dict[tuple, tuple[str, str | None]] = {}
     for block in ACTIVE_BLOCKS[fmt]:
         for key, label in block.rows:
             row = f"{block.caption} · {label}"
@@ -83,7 +83,8 @@ def place(path: KeyPath, fmt: str) -> Place:
         return (PARTS[1], None, None)
     if head == "text":
         label = KEY_LABELS.get(".".join(str(p) for p in path[:3]))
-        part = {"overview": PARTS[0], "problems": PARTS[4], "other": PARTS[5]}.get(path[1] if len(path) > 1 else "")
+        which = str(path[1]) if len(path) > 1 else ""  # an index there names no part
+        part = {"overview": PARTS[0], "problems": PARTS[4], "other": PARTS[5]}.get(which)
         return (part or "正文", label if label != part else None, None)
     if head == "fee_notices":
         return (PARTS[5], KEY_LABELS.get(".".join(str(p) for p in path[:2])), None)

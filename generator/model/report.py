@@ -83,7 +83,9 @@ def _date(value: Any) -> Any:
                 return dt.date(*(int(part) for part in match.groups()))
             except ValueError:
                 raise PydanticCustomError("date_value", "日期不存在：{value}", {"value": value}) from None
-    raise PydanticCustomError("date_format", "日期格式应为 YYYY-MM-DD（如 2022-01-20），而不是“{value}”", {"value": value})
+    raise PydanticCustomError(
+        "date_format", "日期格式应为 YYYY-MM-DD（如 2022-01-20），而不是“{value}”", {"value": value}
+    )
 
 
 Date = Annotated[dt.date, BeforeValidator(_date)]
@@ -131,7 +133,9 @@ def _narrative_length(value: str) -> str:
 
 Text = Annotated[str, BeforeValidator(_text), AfterValidator(_required_text), AfterValidator(_field_length)]
 OptionalText = Annotated[str, BeforeValidator(_text), AfterValidator(_field_length)]
-NarrativeText = Annotated[str, BeforeValidator(_text), AfterValidator(_required_text), AfterValidator(_narrative_length)]
+NarrativeText = Annotated[
+    str, BeforeValidator(_text), AfterValidator(_required_text), AfterValidator(_narrative_length)
+]
 OptionalNarrative = Annotated[str, BeforeValidator(_text), AfterValidator(_narrative_length)]
 
 
@@ -372,5 +376,5 @@ class Report2019(_Report):
 
 
 Report = Union[Report2021, Report2019]
-REPORT_CLASSES: dict[str, type[_Report]] = {"2021": Report2021, "2019": Report2019}
+REPORT_CLASSES: dict[str, type[Report2021] | type[Report2019]] = {"2021": Report2021, "2019": Report2019}
 __all__ = ["Report", "Report2021", "Report2019", "REPORT_CLASSES", "OVERVIEW_ASPECTS"]

@@ -36,7 +36,10 @@ def _placeholder_comment(fmt: str) -> list[str]:
     """The narrative placeholders of the format, as comment lines (docs/rules.md explains them)."""
     from .placeholders import placeholders
 
-    lines = ["  # 正文中可写占位符 {{ 名称 }}，生成时由表格数字填入（如：予以公开{{ 予以公开 }}件、占{{ 予以公开占比 }}）。可用的名称："]
+    lines = [
+        "  # 正文中可写占位符 {{ 名称 }}，生成时由表格数字填入"
+        "（如：予以公开{{ 予以公开 }}件、占{{ 予以公开占比 }}）。可用的名称："
+    ]
     row: list[str] = []
     for name in placeholders(fmt):
         if row and len("、".join(row + [name])) > 48:
@@ -74,10 +77,12 @@ def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
         *_placeholder_comment(fmt),
         "  preface: |         # 前言（可选；不填则使用模板的标准前言）",
         "",
-        "  overview: |        # 一、总体情况（可写成一段文字，或写成 active/requests/management/platforms/oversight 五项）",
+        "  overview: |        # 一、总体情况"
+        "（可写成一段文字，或写成 active/requests/management/platforms/oversight 五项）",
         "  problems: |        # 五、存在的主要问题及改进情况（含上年度问题的改进情况）",
         "  other: |           # 六、其他需要报告的事项",
-        "  # sections:         # 模板包要求的附加章节（可选），按章节编号填写，如 proposals: | …；见 govreport templates list",
+        "  # sections:         # 模板包要求的附加章节（可选），"
+        "按章节编号填写，如 proposals: | …；见 govreport templates list",
         "",
     ]
     if fmt == "2021":
@@ -112,7 +117,11 @@ def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
             indent = "    "
         key = row.path[-1]
         out.append(f"{indent}{key}:".ljust(24) + "[0, 0, 0, 0, 0, 0]".ljust(22) + f"# {row.label}")
-    out += ["", "reviews:             # 四、政府信息公开行政复议、行政诉讼情况", f"  # 每行四个数：[{', '.join(REVIEW_OUTCOMES)}]"]
+    out += [
+        "",
+        "reviews:             # 四、政府信息公开行政复议、行政诉讼情况",
+        f"  # 每行四个数：[{', '.join(REVIEW_OUTCOMES)}]",
+    ]
     for group_spec in REVIEW_GROUPS:
         out.append(f"  {group_spec.key}: [0, 0, 0, 0]".ljust(49) + f"  # {group_spec.full_label}")
     return "\n".join(out) + "\n"

@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, Template, TemplateSyntaxError, nodes
-from jinja2 import select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Template,
+    TemplateSyntaxError,
+    nodes,
+    select_autoescape,
+)
 from jinja2.exceptions import SecurityError, TemplateNotFound
 
 from ..limits import MAX_SETTING_CHARS, MAX_TEMPLATE_BYTES
@@ -107,6 +115,7 @@ def text_sandbox() -> LimitedSandbox:
 
 # --- the pack's template files, checked when it loads ----------------------------------------------------------
 _REFERENCES = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
+_Reference = nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport  # each has a .template
 
 
 def check_templates(env: PackSandbox, dirs: list[Path]) -> None:
@@ -154,9 +163,9 @@ def _references(env: PackSandbox, path: Path) -> list[tuple[str, int, list[str],
     found = []
     for node in tree.find_all(_REFERENCES):
         how = {nodes.Extends: "extends", nodes.Include: "include"}.get(type(node), "import")
-        target = node.template
+        target = cast(_Reference, node).template
         names = [target.value] if isinstance(target, nodes.Const) else (
-            [item.value for item in target.items] if isinstance(target, (nodes.List, nodes.Tuple))
+            [cast(nodes.Const, item).value for item in target.items] if isinstance(target, (nodes.List, nodes.Tuple))
             and all(isinstance(item, nodes.Const) for item in target.items) else None
         )
         if names is None or not all(isinstance(n, str) for n in names):
@@ -178,10 +187,12 @@ def _references(env: PackSandbox, path: Path) -> list[tuple[str, int, list[str],
 def _template_references(env: PackSandbox, path: Path) -> list[tuple[str, int, str]]:
     """(file it uses, line, how) for each template `path` extends, includes or imports, found as the pack would."""
     found = []
+    loader = env.loader
+    assert loader is not None  # a pack's environment always has its loader
     for how, line, names, optional in _references(env, path):
         for name in names:
             try:
-                _source, filename, _uptodate = env.loader.get_source(env, name)
+                _source, filename, _uptodate = loader.get_source(env, name)
             except TemplateNotFound:
                 if optional:
                     continue
@@ -190,6 +201,7 @@ def _template_references(env: PackSandbox, path: Path) -> list[tuple[str, int, s
                 ) from None
             except SecurityError as exc:
                 raise PackError.at(path, line, str(exc)) from None
+            assert filename is not None  # the pack's loaders read files, and give their names
             found.append((str(Path(filename)), line, f'{how} "{name}"'))
     return found
 

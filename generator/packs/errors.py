@@ -89,9 +89,11 @@ def _token(text: str) -> str:
 
 
 _SYNTAX_ZH = [
-    (re.compile(r"unexpected end of template, expected '(.+?)'\.?$", re.I), lambda m: f"模板意外结束，缺少“{_token(m[1])}”"),
+    (re.compile(r"unexpected end of template, expected '(.+?)'\.?$", re.I),
+     lambda m: f"模板意外结束，缺少“{_token(m[1])}”"),
     (re.compile(r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. The innermost block "
-                r"that needs to be closed is '(.+?)'\.", re.S), lambda m: f"模板意外结束：“{m[2]}”没有结束（缺少 {m[1]}）"),
+                r"that needs to be closed is '(.+?)'\.", re.S),
+     lambda m: f"模板意外结束：“{m[2]}”没有结束（缺少 {m[1]}）"),
     (re.compile(r"Encountered unknown tag '(.+?)'\.(?: Jinja was looking for the following tags: (.+?)\. The innermost "
                 r"block that needs to be closed is '(.+?)'\.)?", re.S),
      lambda m: f"未知的标签“{m[1]}”" + (f"（“{m[3]}”还没有结束，应为 {m[2]}）" if m[2] else "")),
@@ -107,7 +109,8 @@ _SYNTAX_ZH = [
     (re.compile(r"missing end of comment tag"), lambda m: "注释缺少结尾“#}”"),
     (re.compile(r"extended multiple times"), lambda m: "模板写了不止一个 extends"),
     (re.compile(r"Can't assign to special loop variable"), lambda m: "不能给循环变量 loop 赋值"),
-    (re.compile(r"(?:cannot|can't) assign attribute on non-namespace object"), lambda m: "只能给 namespace 对象的属性赋值"),
+    (re.compile(r"(?:cannot|can't) assign attribute on non-namespace object"),
+     lambda m: "只能给 namespace 对象的属性赋值"),
 ]
 
 
@@ -137,8 +140,10 @@ _RUNTIME_ZH = [
                 r"macro '(.+?)' was invoked with two values"), lambda m: "调用宏时参数的个数或名称不对"),
     (re.compile(r"unsupported operand type\(s\) for (.+?): '(.+?)' and '(.+?)'"),
      lambda m: f"不能对 {m[2]} 和 {m[3]} 做 {m[1]} 运算"),
-    (re.compile(r'can only concatenate (\w+) \(not "(\w+)"\) to \w+'), lambda m: f"{m[1]} 只能与 {m[1]} 相加，不能加 {m[2]}"),
-    (re.compile(r"can't multiply sequence by non-int of type '(.+?)'"), lambda m: f"文字或列表只能乘以整数，不能乘以 {m[1]}"),
+    (re.compile(r'can only concatenate (\w+) \(not "(\w+)"\) to \w+'),
+     lambda m: f"{m[1]} 只能与 {m[1]} 相加，不能加 {m[2]}"),
+    (re.compile(r"can't multiply sequence by non-int of type '(.+?)'"),
+     lambda m: f"文字或列表只能乘以整数，不能乘以 {m[1]}"),
     (re.compile(r"'(.+?)' object is not callable"), lambda m: f"{m[1]} 对象不能调用"),
     (re.compile(r"'(.+?)' object is not iterable"), lambda m: f"{m[1]} 对象不能用于循环"),
     (re.compile(r"object of type '(.+?)' has no len\(\)"), lambda m: f"{m[1]} 对象没有长度"),
@@ -173,7 +178,7 @@ def _zh(message: str, table: list) -> str | None:
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def syntax_zh(message: str) -> str:
+def syntax_zh(message: str | None) -> str:
     """A Jinja syntax error in Chinese (the original wording kept in brackets when there is no translation)."""
     message = (message or "").strip()
     return _zh(message, _SYNTAX_ZH) or (message if _CHINESE.search(message) else f"无法解析（{message}）")
@@ -207,6 +212,7 @@ def describe_error(exc: BaseException) -> str:
         return message
     if isinstance(exc, UndefinedError):
         return f"未定义的值（{message}）"
-    kind = {TypeError: "类型不对", ValueError: "值不对", KeyError: "没有这个键", IndexError: "下标超出范围",
-            AttributeError: "没有这个属性"}.get(type(exc))
+    kinds: dict[type[BaseException], str] = {TypeError: "类型不对", ValueError: "值不对", KeyError: "没有这个键",
+                                             IndexError: "下标超出范围", AttributeError: "没有这个属性"}
+    kind = kinds.get(type(exc))
     return f"{kind or '模板执行出错'}（{type(exc).__name__}：{message}）"

@@ -56,7 +56,9 @@ def fill(text: str, known: dict[str, str]) -> tuple[str, list[Problem]]:
         name = inner.strip()
         if not name.isidentifier():
             problems.append(
-                Problem(line, f"占位符“{tag}”已拒绝：只能写 {{{{ 名称 }}}}，不能计算、访问属性或调用（正文不执行任何代码）")
+                Problem(
+                    line, f"占位符“{tag}”已拒绝：只能写 {{{{ 名称 }}}}，不能计算、访问属性或调用（正文不执行任何代码）"
+                )
             )
         elif name not in known:
             problems.append(Problem(line, f"未知的占位符“{tag}”；可用的占位符：{names}"))
@@ -71,7 +73,8 @@ def fill(text: str, known: dict[str, str]) -> tuple[str, list[Problem]]:
     except TemplateFailure as failure:  # a sandbox limit or refusal while filling in
         return text, [Problem(failure.lineno or 1, f"占位符无法填入：{failure.detail}")]
     except TemplateError as exc:
-        return text, [Problem(getattr(exc, "lineno", None) or 1, f"占位符写法有误（如缺少“}}}}”）：{describe_error(exc)}")]
+        line = getattr(exc, "lineno", None) or 1
+        return text, [Problem(line, f"占位符写法有误（如缺少“}}}}”）：{describe_error(exc)}")]
 
 
 def narrative(report, source=None) -> list[NarrativeText]:

@@ -68,7 +68,8 @@ def _note_origins(path: Path, source, settings: dict, origins: dict) -> None:
                 if isinstance(section, dict) and isinstance(section.get("id"), str):
                     for field_name in ("heading", "text"):
                         if field_name in section:
-                            note(f"sections.{section['id']}.{field_name}", ("settings", key, i, field_name), section[field_name])
+                            where = ("settings", key, i, field_name)
+                            note(f"sections.{section['id']}.{field_name}", where, section[field_name])
         elif isinstance(value, dict):
             for sub, item in value.items():
                 note(f"{key}.{sub}", ("settings", key, sub), item)
@@ -124,7 +125,8 @@ def find_pack_dir(name: str, roots: tuple[Path, ...]) -> Path:
             if not resolved.is_relative_to(root.resolve()):
                 raise PackError(f"模板包“{name}”指向模板目录之外（{resolved}），已拒绝")
             return candidate
-    raise PackError(f"找不到模板包“{name}”（已查找：{'、'.join(str(r) for r in roots)}）；可用 govreport templates list 查看")
+    looked = "、".join(str(r) for r in roots)
+    raise PackError(f"找不到模板包“{name}”（已查找：{looked}）；可用 govreport templates list 查看")
 
 
 def load_pack(name: str = "base", roots: tuple[Path, ...] = (TEMPLATES_DIR,), agency: Path | None = None) -> Pack:
@@ -142,7 +144,7 @@ def load_pack(name: str = "base", roots: tuple[Path, ...] = (TEMPLATES_DIR,), ag
 
 def _stamp(dirs: list[Path]) -> tuple:
     """When and how big each folder's pack.yaml is (None where it is gone)."""
-    stamp = []
+    stamp: list[tuple[int, int] | None] = []
     for directory in dirs:
         try:
             status = (directory / "pack.yaml").stat()
@@ -199,7 +201,8 @@ def _load_pack(name: str, roots: tuple[Path, ...], agency: Path | None) -> Pack:
     for section in settings.get("sections") or []:  # a child may set only some fields of a parent's section
         missing = [key for key in ("heading", "part") if not section.get(key)]
         if missing:
-            file, line = _key_line(dirs[0] / "pack.yaml", "sections") if (dirs[0] / "pack.yaml").is_file() else (dirs[0], None)
+            pack_file = dirs[0] / "pack.yaml"
+            file, line = _key_line(pack_file, "sections") if pack_file.is_file() else (dirs[0], None)
             raise PackError.at(
                 file, line, f"章节 {section.get('id')} 缺少 {'、'.join(missing)}（模板包链：{' → '.join(chain)}）",
                 key="settings.sections",

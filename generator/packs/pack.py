@@ -48,7 +48,8 @@ class Pack:
 
     @property
     def custom(self) -> bool:
-        """Whether any folder of the chain is not one of the packs shipped in templates/ (whose templates are tested)."""
+        """Whether any folder of the chain is not one of the packs shipped in templates/ (whose templates are
+        tested)."""
         shipped = TEMPLATES_DIR.resolve()
         return any(not d.resolve().is_relative_to(shipped) for d in self.dirs)
 

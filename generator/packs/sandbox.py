@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from itertools import islice
 from string import Formatter
-from typing import Any
+from typing import Any, Generator, cast
 
 from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.compiler import CodeGenerator, optimizeconst
@@ -53,7 +53,6 @@ from ..limits import (
 )
 from .errors import PackError, SandboxLimit, TemplateFailure, describe_error
 from .paths import TEMPLATES_DIR
-
 
 _BUDGET: ContextVar["_Budget | None"] = ContextVar("govreport_template_budget", default=None)
 _clock = getattr(time, "thread_time", time.process_time)
@@ -95,7 +94,8 @@ def _spend(chars: int, steps: int = 0) -> None:
 
 
 def _too_long(what: str, size: int | None = None) -> SandboxLimit:
-    return SandboxLimit(f"{what}会超过 {MAX_TEMPLATE_OUTPUT:,} 个字符{'' if size is None else f'（约 {size:,}）'}，已拒绝")
+    about = "" if size is None else f"（约 {size:,}）"
+    return SandboxLimit(f"{what}会超过 {MAX_TEMPLATE_OUTPUT:,} 个字符{about}，已拒绝")
 
 
 _LISTLIKE = (list, tuple, set, frozenset, deque, abc.KeysView, abc.ValuesView, abc.ItemsView)
@@ -243,7 +243,8 @@ def _check_repeat(sequence: Any, times: Any) -> None:
 
 def _check_int_product(left: int, right: int) -> None:
     if left.bit_length() + right.bit_length() > MAX_TEMPLATE_INT_BITS:
-        raise SandboxLimit(f"乘积会超过 {MAX_TEMPLATE_INT_BITS} 位二进制（约 {MAX_TEMPLATE_INT_BITS * 3 // 10} 位数字），已拒绝")
+        digits = MAX_TEMPLATE_INT_BITS * 3 // 10
+        raise SandboxLimit(f"乘积会超过 {MAX_TEMPLATE_INT_BITS} 位二进制（约 {digits} 位数字），已拒绝")
 
 
 def _check_power(base: Any, exponent: Any) -> None:
@@ -504,10 +505,12 @@ def _limited_filter(name: str, original: Any, check: Any) -> Any:
     return limited
 
 
-_LIMITED_FILTERS = {name: _limited_filter(name, DEFAULT_FILTERS[name], check) for name, check in _filter_checks().items()}
+_LIMITED_FILTERS = {
+    name: _limited_filter(name, DEFAULT_FILTERS[name], check) for name, check in _filter_checks().items()
+}
 
 
-def _loop_guard(iterable: nodes.Expr, chars: int, lineno: int) -> nodes.Call:
+def _loop_guard(iterable: nodes.Node, chars: int, lineno: int) -> nodes.Call:
     """The iterable of a {% for %}, counted item by item (`chars`: the loop body's own text, spent each time).
     An EnvironmentAttribute call, which no template can write; `_LimitedCodeGenerator` calls it directly."""
     return nodes.Call(nodes.EnvironmentAttribute("guard_loop"), [iterable, nodes.Const(chars)], [], None, None,
@@ -540,7 +543,7 @@ class _Guards(NodeTransformer):
         return node
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
-        node = self.generic_visit(node)
+        node = cast(nodes.For, self.generic_visit(node))  # generic_visit returns the node it was given
         chars = _static_chars(node.body) + _static_chars(node.else_)
         node.iter = _loop_guard(node.iter, chars, node.lineno)
         if node.recursive:  # loop(children) starts the body again over new items: counted the same way
@@ -553,7 +556,10 @@ def _loop_calls(body: list) -> list:
     calls, stack = [], list(body)
     while stack:
         node = stack.pop()
-        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "loop" and node.args:
+        if (
+            isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "loop"
+            and node.args
+        ):
             calls.append(node)
         if not isinstance(node, nodes.For):
             stack.extend(node.iter_child_nodes())
@@ -581,7 +587,7 @@ class _LimitedCodeGenerator(CodeGenerator):
         if isinstance(node.node, nodes.EnvironmentAttribute) and node.node.name == "guard_loop":
             self.write("environment.guard_loop(")
             self.visit(node.args[0], frame)
-            self.write(f", {int(node.args[1].value)})")
+            self.write(f", {int(cast(nodes.Const, node.args[1]).value)})")  # _loop_guard's character count
             return
         super().visit_Call(node, frame, forward_caller=forward_caller)
 
@@ -618,12 +624,13 @@ class LimitedTemplate(Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         budget = _Budget()
         token = _BUDGET.set(budget)
-        stream = None
+        stream: Generator[str, None, None] | None = None
         try:
             context = self.new_context(dict(*args, **kwargs))
             limit = getattr(self.environment, "max_output", MAX_TEMPLATE_OUTPUT)
             parts, total = [], 0
-            stream = self.root_render_func(context)
+            # a compiled template's root render function is a generator: closed below, whatever happens
+            stream = cast(Generator[str, None, None], self.root_render_func(context))
             for part in stream:
                 total += len(part)
                 if total > limit:
@@ -664,7 +671,8 @@ def _innermost(frames: list[tuple[str | None, int]]) -> tuple[str | None, int] |
     error met, inside base's report.html while the pack's block or macro is running is the pack's line to fix."""
     shipped = str(TEMPLATES_DIR) + "/"
     own = [frame for frame in frames if not (frame[0] or "").startswith(shipped)]
-    return (own or frames or [None])[-1]
+    chosen = own or frames
+    return chosen[-1] if chosen else None
 
 
 def _file_of(template: Template) -> str | None:

@@ -17,11 +17,19 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, Mapping, get_args
 
 from jinja2 import TemplateSyntaxError, meta
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, ValidationError, ValidationInfo
-from pydantic import model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 from .errors import PackProblem, describe_error, syntax_zh
@@ -141,7 +149,9 @@ def _pack_name(value: Any) -> str | None:
 
 def _section_id(value: Any, info: ValidationInfo) -> str:
     if not isinstance(value, str) or not SECTION_ID.match(value):
-        raise refuse("sections 第{item}项的 id 应为英文小写字母开头的标识（如 proposals），而不是 {value}", value=repr(value))
+        raise refuse(
+            "sections 第{item}项的 id 应为英文小写字母开头的标识（如 proposals），而不是 {value}", value=repr(value)
+        )
     seen = info.context.setdefault("section ids", set()) if isinstance(info.context, dict) else set()
     if value in seen:
         raise refuse("sections 里 id “{id}”重复", id=value)
@@ -180,6 +190,11 @@ SectionId = Annotated[str, PlainValidator(_section_id)]
 
 
 # --- the mappings ----------------------------------------------------------------------------------------------
+# The default of a setting a pack.yaml does not give: None. A field's type is what the chain's merged settings hold
+# (`Pack.style`, where base gives every setting), so this default is typed Any rather than every type made Optional.
+NOT_GIVEN: Any = None
+
+
 class PackMapping(BaseModel):
     """A mapping of pack.yaml: a value that is not a mapping is refused, and so is each key it does not declare."""
 
@@ -203,8 +218,8 @@ class PackMapping(BaseModel):
 class Notices(PackMapping):
     """The full name of each format's notice (国办通知), keyed by the format as pack.yaml writes it: "2021", "2019"."""
 
-    format_2021: Text = Field(None, alias="2021")
-    format_2019: Text = Field(None, alias="2019")
+    format_2021: Text = Field(NOT_GIVEN, alias="2021")
+    format_2019: Text = Field(NOT_GIVEN, alias="2019")
 
     def of(self, fmt: str) -> str:
         """The notice of the report format `fmt` ("" for a format it does not name)."""
@@ -212,44 +227,44 @@ class Notices(PackMapping):
 
 
 class OverviewAspects(PackMapping):
-    active: Text = None
-    requests: Text = None
-    management: Text = None
-    platforms: Text = None
-    oversight: Text = None
+    active: Text = NOT_GIVEN
+    requests: Text = NOT_GIVEN
+    management: Text = NOT_GIVEN
+    platforms: Text = NOT_GIVEN
+    oversight: Text = NOT_GIVEN
 
 
 class Signature(PackMapping):
-    issuer: Annotated[str, Wording(*PLACEHOLDERS["signature.issuer"])] = None
+    issuer: Annotated[str, Wording(*PLACEHOLDERS["signature.issuer"])] = NOT_GIVEN
 
 
 class Fonts(PackMapping):
-    title: FontNames = None
-    body: FontNames = None
-    heading1: FontNames = None
-    heading2: FontNames = None
-    table: FontNames = None
+    title: FontNames = NOT_GIVEN
+    body: FontNames = NOT_GIVEN
+    heading1: FontNames = NOT_GIVEN
+    heading2: FontNames = NOT_GIVEN
+    table: FontNames = NOT_GIVEN
 
 
 class Sizes(PackMapping):
     """Points."""
 
-    title: Positive = None
-    body: Positive = None
-    page_number: Positive = None
-    table: Positive = None
-    applications_table: Positive = None
+    title: Positive = NOT_GIVEN
+    body: Positive = NOT_GIVEN
+    page_number: Positive = NOT_GIVEN
+    table: Positive = NOT_GIVEN
+    applications_table: Positive = NOT_GIVEN
 
 
 class Page(PackMapping):
     """Millimetres, but line_height (points)."""
 
-    size: PageSize = None
-    margin_top: Positive = None
-    margin_bottom: Positive = None
-    margin_left: Positive = None
-    margin_right: Positive = None
-    line_height: Positive = None
+    size: PageSize = NOT_GIVEN
+    margin_top: Positive = NOT_GIVEN
+    margin_bottom: Positive = NOT_GIVEN
+    margin_left: Positive = NOT_GIVEN
+    margin_right: Positive = NOT_GIVEN
+    line_height: Positive = NOT_GIVEN
 
     @property
     def paper(self) -> tuple[int, int]:
@@ -265,10 +280,10 @@ class Section(PackMapping):
     unknown_key: ClassVar[str] = "未知的章节设置 {key}；可用：{choices}"
 
     id: SectionId = Field(None, validate_default=True)
-    heading: Annotated[str, Wording(*PLACEHOLDERS["sections.heading"])] = None
-    part: Part = None
+    heading: Annotated[str, Wording(*PLACEHOLDERS["sections.heading"])] = NOT_GIVEN
+    part: Part = NOT_GIVEN
     required: Flag = False
-    text: Annotated[str, Wording(*PLACEHOLDERS["sections.text"])] = None
+    text: Annotated[str, Wording(*PLACEHOLDERS["sections.text"])] = NOT_GIVEN
     numbered: Flag = True
 
 
@@ -282,42 +297,44 @@ class Settings(PackMapping):
     unknown_key: ClassVar[str] = "未知的设置 {key}；可用：{choices}"
 
     title: Annotated[str, Wording(*PLACEHOLDERS["title"])] = Field(
-        None, description="报告标题。占位符：agency（报告机关）、year（年度）"
+        NOT_GIVEN, description="报告标题。占位符：agency（报告机关）、year（年度）"
     )
     preface: Annotated[str, Wording(*PLACEHOLDERS["preface"])] = Field(
-        None,
+        NOT_GIVEN,
         description="标准前言，输入文件没有 text.preface 时使用；写 \"\" 表示不要前言。"
         "占位符：agency、year、signer（落款机关）、issuer（输入的 issuer，可能为空）、notice（格式通知全称）、"
         "contact.phone/address/email/website",
     )
     contact: Annotated[str, Wording(*PLACEHOLDERS["contact"])] = Field(
-        None,
+        NOT_GIVEN,
         description="输入文件有 contact 时接在前言之后的联系方式，空行分段。占位符同 preface，另有 details"
         "（“（地址：…；电话：…；电子邮箱：…）”）",
     )
-    notices: Notices = Field(None, description="两种报告格式各自的国办通知全称，供前言引用（占位符 notice）")
-    overview_aspects: OverviewAspects = Field(None, description="输入按五个方面分别填写“一、总体情况”时的小标题")
+    notices: Notices = Field(NOT_GIVEN, description="两种报告格式各自的国办通知全称，供前言引用（占位符 notice）")
+    overview_aspects: OverviewAspects = Field(NOT_GIVEN, description="输入按五个方面分别填写“一、总体情况”时的小标题")
     date_format: Annotated[str, Wording(*PLACEHOLDERS["date_format"])] = Field(
-        None, description="落款日期。占位符：year、month、day"
+        NOT_GIVEN, description="落款日期。占位符：year、month、day"
     )
     fee_sentence: Annotated[str, Wording(*PLACEHOLDERS["fee_sentence"])] = Field(
-        None,
+        NOT_GIVEN,
         description="2021 格式第六部分的信息处理费标准说法，第六部分文字未提到信息处理费时加在其后。"
         "占位符：sent（收费通知件数）、amount_sent（总金额，元）、collected（实际收取，元）",
     )
     signature: Signature = Field(
-        None, description="落款机关。占位符同 preface，其中 signer 为输入的 issuer（没写则为报告机关）；其结果即其他设置里的 signer"
+        NOT_GIVEN,
+        description="落款机关。占位符同 preface，其中 signer 为输入的 issuer（没写则为报告机关）；"
+        "其结果即其他设置里的 signer",
     )
     sections: Sections = Field(
-        None,
+        NOT_GIVEN,
         description="附加章节：在六个部分之内追加的（一）（二）…小标题及其文字（六个部分的标题不变）。每项：id（英文小写）、"
         "heading（小标题，不带序号）、part（所在部分：overview/active/applications/reviews/problems/other，"
         "即一…六）、required（true 时输入文件必须在 text.sections.<id> 填写）、text（选填的默认文字）、"
         "numbered（默认 true：自动接续该部分已有的（一）（二）…序号）。子模板包按 id 覆盖父模板包的同名章节。",
     )
-    fonts: Fonts = Field(None, description="字体：依次尝试的字体名列表；DOCX 使用每个列表的第一个")
-    sizes: Sizes = Field(None, description="字号（磅）：标题、正文、页码、表格、表三")
-    page: Page = Field(None, description="版面（毫米；line_height 为磅）：纸张 A4/A5/B5/A3，上下左右页边距，行距")
+    fonts: Fonts = Field(NOT_GIVEN, description="字体：依次尝试的字体名列表；DOCX 使用每个列表的第一个")
+    sizes: Sizes = Field(NOT_GIVEN, description="字号（磅）：标题、正文、页码、表格、表三")
+    page: Page = Field(NOT_GIVEN, description="版面（毫米；line_height 为磅）：纸张 A4/A5/B5/A3，上下左右页边距，行距")
 
     @classmethod
     def documented(cls) -> list[tuple[str, str]]:
@@ -365,7 +382,7 @@ def validate_settings(settings: dict) -> Settings:
         )) from None
 
 
-def _located(path: Path | None, source: Any, data: dict, detail: dict) -> PackProblem:
+def _located(path: Path | None, source: Any, data: dict, detail: Mapping[str, Any]) -> PackProblem:
     loc = tuple(detail["loc"])
     ctx = detail.get("ctx") or {}
     if detail["type"] == "govreport_pack":

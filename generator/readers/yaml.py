@@ -13,7 +13,7 @@ import re
 import stat
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -21,6 +21,7 @@ from ..limits import MAX_INPUT_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 from ..model import Loaded, input_error, validate
 from ..model.source import Path_, Source, SourceError
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
@@ -132,7 +133,8 @@ def _problem_zh(problem: str) -> str:
         "mapping values are not allowed": "此处不能出现“键: 值”（检查冒号后是否缺空格、缩进是否对齐）",
         "could not find expected ':'": "缺少冒号“:”",
         "found character '\\t' that cannot start any token": "不能用Tab缩进，请用空格",
-        "found character that cannot start any token": "此处有不能作为开头的字符（常见原因：用了Tab缩进，请用空格）",  # libyaml's wording
+        # libyaml's wording
+        "found character that cannot start any token": "此处有不能作为开头的字符（常见原因：用了Tab缩进，请用空格）",
         "exceeded maximum nesting depth": f"嵌套层数过多（报告最多{MAX_YAML_DEPTH}层）",
         "expected <block end>, but found '-'": "列表缩进不对齐",
         "found undefined alias": "未定义的别名",
@@ -158,7 +160,8 @@ class _Builder:
     def build(self, node: yaml.Node, loc: Path_, line: int | None = None) -> Any:
         if id(node) in self.seen:
             raise SourceError(
-                "不支持YAML别名（“*名称”引用“&名称”）：报告里的每个数和每段文字请直接写出", line or node.start_mark.line + 1
+                "不支持YAML别名（“*名称”引用“&名称”）：报告里的每个数和每段文字请直接写出",
+                line or node.start_mark.line + 1,
             )
         self.seen.add(id(node))
         if len(self.seen) > MAX_YAML_NODES:
@@ -177,7 +180,9 @@ class _Builder:
                 here = loc + (key,)
                 if key in result:
                     first = lines.get(here)
-                    raise SourceError(f"键“{key}”重复出现（第{first}行已有），请只保留一个", key_node.start_mark.line + 1)
+                    raise SourceError(
+                        f"键“{key}”重复出现（第{first}行已有），请只保留一个", key_node.start_mark.line + 1
+                    )
                 lines[here] = key_node.start_mark.line + 1
                 result[key] = self.build(value_node, here, lines[here])
             return result
@@ -189,7 +194,7 @@ class _Builder:
                     lines[here] = item.start_mark.line + 1
                 items.append(self.build(item, here, lines.get(here, line)))
             return items
-        return _scalar(node)
+        return _scalar(cast(yaml.ScalarNode, node))  # neither a mapping nor a sequence: YAML has no other node
 
 
 _EXPONENT = re.compile(r"[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ...model.forms import APPLICATION_ROWS, KINDS, format_for_year
 from ...readers.workbook.layout import BLANK_SHEET, INDEX_SHEET, LAST_COLUMN, NOTICES, Layout, column_letter, layout_for
@@ -109,6 +109,7 @@ def _write_sheet(ws, layout: Layout, agency: str, year: int, kind: str) -> None:
         if item.height:
             ws.row_dimensions[item.row].height = item.height
         if item.style == "input":
+            assert item.key is not None  # an input cell always has its key (Layout.add)
             put_text(cell, values.get(item.key, item.value))
             cell.protection = unlocked
             if item.kind in checks:
@@ -153,7 +154,7 @@ def _col_cell(layout: Layout, row_key: str, index: int) -> str:
 
 
 def _total_formula(layout: Layout, key: str) -> str:
-    match = re.fullmatch(r"(.+)\[(\d)\]", key)
+    match = cast(re.Match[str], re.fullmatch(r"(.+)\[(\d)\]", key))  # a total's key ends in its column: "…[6]"
     row_key, index = match.group(1), int(match.group(2))
     if row_key == "applications.total":
         results = [spec for spec in APPLICATION_ROWS[layout.fmt] if spec.kind == "result"]
@@ -203,10 +204,13 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def write_template(path: Path, units: list[str], year: int, fmt: str | None = None, kind: str = "government") -> list[str]:
+def write_template(
+    path: Path, units: list[str], year: int, fmt: str | None = None, kind: str = "government"
+) -> list[str]:
     """Write the collection workbook; returns the sheet names of the units (or of the one blank sheet)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from ...files import write_atomic
 
@@ -214,6 +218,7 @@ def write_template(path: Path, units: list[str], year: int, fmt: str | None = No
     layout = layout_for(fmt)
     wb = Workbook()
     index = wb.active
+    assert isinstance(index, Worksheet)  # a new workbook's one sheet
     index.title = INDEX_SHEET
     put_text(index["A1"], f"{year}年政府信息公开工作年度报告 · 数据采集表（{NOTICES[fmt]}格式）")
     index["A1"].font = Font(bold=True, size=14)
@@ -222,7 +227,8 @@ def write_template(path: Path, units: list[str], year: int, fmt: str | None = No
         "2. 没有的数填 0，不要填“/”“-”或留空；件数只能是 0 或正整数。",
         "3. “勾稽关系”一行显示“不符”并变红时，说明 一＋二 ≠（七）总计＋四，请核对后再提交。",
         "4. 文字分段：在单元格内换行（Excel、WPS：Alt+Enter；LibreOffice：Ctrl+Enter），每行作为一段。",
-        f"5. 新增单位：复制“{BLANK_SHEET}”或任一单位的工作表（右键工作表标签 → 移动或复制 → 建立副本），改名为单位名称。",
+        f"5. 新增单位：复制“{BLANK_SHEET}”或任一单位的工作表"
+        "（右键工作表标签 → 移动或复制 → 建立副本），改名为单位名称。",
         "6. 工作表已保护以免误改表格结构（无密码）；请勿插入、删除行列或拆分合并单元格。",
         "7. 汇总：govreport import 本文件.xlsx -o 目录（每个已填写的工作表导出一个 YAML），"
         "或 govreport batch 本文件.xlsx -o 输出目录（直接核对并生成报告）。",
@@ -232,8 +238,8 @@ def write_template(path: Path, units: list[str], year: int, fmt: str | None = No
     header_row = len(guide) + 3
     for col, label in enumerate(("序号", "单位", "工作表"), 1):
         put_text(index.cell(header_row, col), label)
-    for col in "ABC":
-        index[f"{col}{header_row}"].font = Font(bold=True)
+    for letter in "ABC":
+        index[f"{letter}{header_row}"].font = Font(bold=True)
     index.column_dimensions["A"].width = 8
     index.column_dimensions["B"].width = 40
     index.column_dimensions["C"].width = 34

@@ -23,7 +23,7 @@ NOTICES = {"2021": "国办公开办函〔2021〕30号", "2019": "国办公开办
 LAST_COLUMN = 18  # R: table 四 has 15 number columns, placed in D:R
 TEXT_RANGE = (3, 10)  # narrative and details in C:J
 # what a number cell of the grid is on the sheet (the kinds of Item.kind)
-_KINDS = {COUNT: "count", SIGNED: "signed", MONEY: "money", TOTAL_CELL: "total"}
+_KINDS: dict[str | None, str] = {COUNT: "count", SIGNED: "signed", MONEY: "money", TOTAL_CELL: "total"}
 
 
 # --- layout: where every input key stands; shared by the writer and the importer ------------------------------
@@ -65,10 +65,9 @@ class Layout:
 
     def add(self, item: Item) -> Item:
         self.items.append(item)
-        if item.style == "input":
-            self.cells[item.key] = item
-        elif item.style == "total":
-            self.totals[item.key] = item
+        if item.style in ("input", "total"):
+            assert item.key is not None, item  # inputs and totals are always made with their key
+            (self.cells if item.style == "input" else self.totals)[item.key] = item
         elif item.style == "check":
             self.checks.append(item)
         elif item.style in ("label", "header", "heading") and isinstance(item.value, str):

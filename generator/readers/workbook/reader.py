@@ -1,7 +1,7 @@
 """Reading filled collection workbooks (`govreport import`, and `batch` given a workbook): each sheet's cells →
-input data, checked with the rules the caller gives (the batch: the pipeline's), each finding placed on its cell (cells.py); the YAML of a
-sheet without errors. A file that is not a workbook, or one too large to read safely, is refused before openpyxl
-reads it.
+input data, checked with the rules the caller gives (the batch: the pipeline's), each finding placed on its cell
+(cells.py); the YAML of a sheet without errors. A file that is not a workbook, or one too large to read safely, is
+refused before openpyxl reads it.
 """
 
 from __future__ import annotations
@@ -12,19 +12,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from ...findings import Finding, Severity
 from ...limits import MAX_AMOUNT, MAX_COUNT
-from ...model.forms import APPLICATION_ROWS, KINDS
 from ...model import Loaded, validate
+from ...model.forms import APPLICATION_ROWS, KINDS
 from ...model.labels import place
 from ...model.source import Source
 from ...yamlout import dump_input
 from ..names import safe_stem
 from .cells import locate
 from .layout import BLANK_SHEET, INDEX_SHEET, MARKER_PATTERN, NOTICES, RULE, Item, Layout, column_letter, layout_for
-
 
 Checker = Callable[[Loaded], list[Finding]]  # the rules run on a sheet that validated
 
@@ -81,7 +80,8 @@ def _bounded(value: Any, kind: str, typed: Any) -> Any:
     if kind == "money":
         if value > MAX_AMOUNT:
             raise CellProblem(f"金额过大（{_shown(typed)}）：上限为 {MAX_AMOUNT:,}，请检查是否多打了数字")
-        if isinstance(value, Decimal) and value.as_tuple().exponent < -MONEY_PLACES:
+        # a finite number here (no NaN or infinity reaches this), so the exponent is an int
+        if isinstance(value, Decimal) and cast(int, value.as_tuple().exponent) < -MONEY_PLACES:
             raise CellProblem(f"小数位数过多（{_shown(typed)}）：金额最多保留 {MONEY_PLACES} 位小数（采集表也只显示 "
                               f"{MONEY_PLACES} 位，多出的位数看不见却会写进报告）")
         return value
@@ -163,7 +163,7 @@ def _date(value: Any) -> Any:
 
 def _set(data: dict, key: str, value: Any) -> None:
     parts = [int(p) if p.isdigit() else p for p in re.split(r"\.|\[|\]", key) if p]
-    node = data
+    node: Any = data  # a mapping or a list, by the key's parts
     for name, following in zip(parts, parts[1:]):
         if isinstance(following, int):
             node = node.setdefault(name, [])
@@ -213,7 +213,8 @@ def _filled(ws, layout: Layout) -> bool:
         value = _cell(ws, item.coord)
         if item.kind in ("text", "date") and not _blank(value):
             return True
-        if item.kind in ("count", "signed", "money") and not (_blank(value) or (type(value) in (int, float) and value == 0)):
+        zero = type(value) in (int, float) and value == 0
+        if item.kind in ("count", "signed", "money") and not (_blank(value) or zero):
             return True
     return False
 
@@ -233,7 +234,9 @@ def _recognise(ws) -> str | None:
     best, best_score = None, 0.0
     for fmt in NOTICES:
         labels = layout_for(fmt).labels
-        same = sum(1 for item in labels if str(ws.cell(item.row, item.col).value or "").strip() == str(item.value).strip())
+        same = sum(
+            1 for item in labels if str(ws.cell(item.row, item.col).value or "").strip() == str(item.value).strip()
+        )
         score = same / len(labels)
         if score > best_score:
             best, best_score = fmt, score
@@ -268,8 +271,8 @@ def read_sheet(ws, book_name: str, check: Checker | None = None) -> SheetImport:
                 result.filled = False  # an empty sheet, or the list of units under another name
                 return result
             result.findings.append(_finding(
-                "此工作表不是可读取的采集表（A2 格的说明不见了，表格也与采集表的格式不符），未导入：如是单位填写的数据，"
-                f"请复制“{BLANK_SHEET}”重新填写；如不是，请删去此工作表", display, "A2"))
+                "此工作表不是可读取的采集表（A2 格的说明不见了，表格也与采集表的格式不符），"
+                f"未导入：如是单位填写的数据，请复制“{BLANK_SHEET}”重新填写；如不是，请删去此工作表", display, "A2"))
             return result
         result.findings.append(_finding(
             f"A2 格的说明被清除或改动了；按表格内容认定为{fmt}格式的采集表读取。请勿改动 A2 格", display, "A2",
@@ -350,16 +353,16 @@ def _given_totals(ws, layout: Layout, data: dict, number) -> None:
         if _blank(value):
             continue
         typed[key] = number(key, item, "count", value)
-    for key, value in typed.items():
-        row_key, index = re.fullmatch(r"(.+)\[(\d)\]", key).groups()
+    for key, value in typed.items():  # every total key ends in an index: "applications.new[6]"
+        row_key, index = cast(re.Match[str], re.fullmatch(r"(.+)\[(\d)\]", key)).groups()
         if row_key == "applications.total":
             continue
         path = [p for p in row_key.split(".")]
-        node = data
+        node: Any = data
         for name in path:
             node = node[name]
         node.append(value)
-    total_typed = {int(re.search(r"\[(\d)\]", k).group(1)): v for k, v in typed.items()
+    total_typed = {int(cast(re.Match[str], re.search(r"\[(\d)\]", k)).group(1)): v for k, v in typed.items()
                    if k.startswith("applications.total[")}
     if total_typed:
         results = [spec for spec in APPLICATION_ROWS[layout.fmt] if spec.kind == "result"]
