@@ -53,6 +53,8 @@ fi
 if [ "${1:-}" != "--no-samples" ]; then
   echo "==> govreport render inputs/*.yaml -o samples"
   .venv/bin/govreport render inputs/*.yaml -o samples
+  echo "==> govreport render inputs/xilinhot-2021.yaml -o samples --to cms (the fragment for a CMS editor)"
+  .venv/bin/govreport render inputs/xilinhot-2021.yaml -o samples --to cms
   # What the README shows: the first page of a sample PDF, and the page with table 三's results.
   SAMPLE=samples/xilinhot-2021.pdf
   echo "==> pdftoppm $SAMPLE: samples/page-1.png, samples/page-table3.png"

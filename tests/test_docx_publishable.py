@@ -26,7 +26,7 @@ NS = {"w": W_NS, "a": A_NS}
 W = f"{{{W_NS}}}"
 
 # The official faces (GB/T 9704 house style) and the name Word or WPS should fall back to when one is missing.
-OFFICIAL = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "SimHei", "方正小标宋简体": "宋体"}
+OFFICIAL = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "SimHei", "方正小标宋简体": "宋体", "宋体": "SimSun"}  # 宋体: page numbers
 HOUSE_STYLES = ("Normal", "Title", "Heading1", "Heading2", "TableText", "Signature")
 DEFAULT_TEMPLATE_FONTS = ("Calibri", "Cambria", "Times New Roman", "Arial", "ＭＳ", "MS ", "Courier", "Symbol")
 
@@ -392,3 +392,36 @@ def test_libreoffice_pages_hold_the_text_of_our_pdf(office_pdfs, stem, tmp_path)
             found = office_text.find(text, position)
             assert found >= 0, text
             position = found + len(text)
+
+
+def _footer_faces(docx: bytes) -> set[tuple[str | None, str | None]]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        faces = set()
+        for name in ("word/footer1.xml", "word/footer2.xml"):
+            root = etree.fromstring(package.read(name))
+            for run in root.iter(W + "rPr"):
+                fonts, size = run.find(W + "rFonts"), run.find(W + "sz")
+                faces.add((fonts.get(W + "eastAsia") if fonts is not None else None, _val(size)))
+    return faces
+
+
+def test_page_numbers_are_4hao_song_and_a_pack_can_change_their_face(tmp_path):
+    """GB/T 9704—2012 7.5: page numbers in 4号半角宋体 — the pack setting fonts.page_number (base: 宋体), in the
+    DOCX footers and the PDF's page-margin boxes alike."""
+    from generator.pipeline import document_for
+    from generator.packs import pack_named
+    from generator.readers.yaml import load
+    from generator.writers import writer
+    from generator.writers.html import render_text
+
+    report = load(INPUTS[0]).report
+    base = pack_named(report.template)
+    assert _footer_faces(writer("docx")(document_for(report, base), base)) == {("宋体", "28")}
+    agency = tmp_path / "本机关"
+    agency.mkdir()
+    (agency / "pack.yaml").write_text('settings:\n  fonts:\n    page_number: ["黑体", "SimHei"]\n', encoding="utf-8")
+    own = pack_named(report.template, agency)
+    document = document_for(report, own)
+    assert _footer_faces(writer("docx")(document, own)) == {("黑体", "28")}
+    css = render_text(document, own)
+    assert re.findall(r'counter\(page\) " —"; font-family: ([^;]*);', css) == ['"黑体", "SimHei", serif'] * 2

@@ -244,6 +244,7 @@ class Fonts(PackMapping):
     heading1: FontNames = NOT_GIVEN
     heading2: FontNames = NOT_GIVEN
     table: FontNames = NOT_GIVEN
+    page_number: FontNames = NOT_GIVEN  # GB/T 9704—2012 7.5: 4号半角宋体
 
 
 class Sizes(PackMapping):

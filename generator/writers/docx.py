@@ -92,7 +92,8 @@ def _first(names) -> str:
 
 def _faces(style: Settings) -> dict[str, str]:
     fonts = style.fonts
-    return {role: _first(getattr(fonts, role)) for role in ("title", "body", "heading1", "heading2", "table")}
+    roles = ("title", "body", "heading1", "heading2", "table", "page_number")
+    return {role: _first(getattr(fonts, role)) for role in roles}
 
 
 def _rfonts(name: str) -> str:
@@ -240,7 +241,7 @@ def skeleton(style: Settings, page: Page) -> bytes:
     language = doc.settings.element.find(qn("w:themeFontLang"))
     language.set(qn("w:val"), "en-US")
     language.set(qn("w:eastAsia"), "zh-CN")
-    number_font = _first(fonts.body)
+    number_font = _first(fonts.page_number)  # GB/T 9704—2012 7.5: 4号半角宋体
     number_size = int(float(sizes.page_number) * 2)
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         footer.is_linked_to_previous = False
