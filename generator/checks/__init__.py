@@ -14,7 +14,7 @@ from ..model import Loaded
 from ..packs import ResolvedPack
 from . import identities  # noqa: F401  (registers the identity rules)
 from . import crossyear, deadlines, fees, narrative, parts  # noqa: F401,E402  (register the supervisor's rules)
-from . import packs  # noqa: F401  (registers the template pack rules)
+from . import pack_rules  # noqa: F401  (registers the template pack rules)
 from .context import CheckContext
 
 

@@ -96,7 +96,7 @@ def _contact_details(contact) -> str:
 
 
 def _wording(report, pack: Pack) -> dict:
-    """The placeholders of a pack's wording settings (packs.PLACEHOLDERS lists which setting may use which).
+    """The placeholders of a pack's wording settings (packs.schema.WORDING_NAMES lists which setting may use which).
 
     `signer` is who signs the report: the pack's signature.issuer, which itself sees `signer` as the input's
     issuer or else the agency — so a preface or contact sentence names the same office as the 落款."""

@@ -39,9 +39,9 @@ SECTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 PART_IDS = ("overview", "active", "applications", "reviews", "problems", "other")  # 一…六, as in document.build
 PAGE_SIZES = {"A4": (210, 297), "A5": (148, 210), "B5": (176, 250), "A3": (297, 420)}  # mm, portrait
 
-# Placeholders each wording setting may use (checked when the pack loads, so a typo is caught by `check`).
+# The names (placeholders) each wording setting may use (checked when the pack loads, so a typo is caught by `check`).
 _REPORT = ("agency", "year", "signer", "issuer", "notice", "contact")
-PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+WORDING_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("agency", "year"),
     "preface": _REPORT,
     "contact": _REPORT + ("details",),
@@ -235,7 +235,7 @@ class OverviewAspects(PackMapping):
 
 
 class Signature(PackMapping):
-    issuer: Annotated[str, Wording(*PLACEHOLDERS["signature.issuer"])] = NOT_GIVEN
+    issuer: Annotated[str, Wording(*WORDING_NAMES["signature.issuer"])] = NOT_GIVEN
 
 
 class Fonts(PackMapping):
@@ -281,10 +281,10 @@ class Section(PackMapping):
     unknown_key: ClassVar[str] = "未知的章节设置 {key}；可用：{choices}"
 
     id: SectionId = Field(None, validate_default=True)
-    heading: Annotated[str, Wording(*PLACEHOLDERS["sections.heading"])] = NOT_GIVEN
+    heading: Annotated[str, Wording(*WORDING_NAMES["sections.heading"])] = NOT_GIVEN
     part: Part = NOT_GIVEN
     required: Flag = False
-    text: Annotated[str, Wording(*PLACEHOLDERS["sections.text"])] = NOT_GIVEN
+    text: Annotated[str, Wording(*WORDING_NAMES["sections.text"])] = NOT_GIVEN
     numbered: Flag = True
 
 
@@ -297,26 +297,26 @@ class Settings(PackMapping):
     not_a_mapping: ClassVar[str] = "settings 应为“键: 值”的映射"
     unknown_key: ClassVar[str] = "未知的设置 {key}；可用：{choices}"
 
-    title: Annotated[str, Wording(*PLACEHOLDERS["title"])] = Field(
+    title: Annotated[str, Wording(*WORDING_NAMES["title"])] = Field(
         NOT_GIVEN, description="报告标题。占位符：agency（报告机关）、year（年度）"
     )
-    preface: Annotated[str, Wording(*PLACEHOLDERS["preface"])] = Field(
+    preface: Annotated[str, Wording(*WORDING_NAMES["preface"])] = Field(
         NOT_GIVEN,
         description="标准前言，输入文件没有 text.preface 时使用；写 \"\" 表示不要前言。"
         "占位符：agency、year、signer（落款机关）、issuer（输入的 issuer，可能为空）、notice（格式通知全称）、"
         "contact.phone/address/email/website",
     )
-    contact: Annotated[str, Wording(*PLACEHOLDERS["contact"])] = Field(
+    contact: Annotated[str, Wording(*WORDING_NAMES["contact"])] = Field(
         NOT_GIVEN,
         description="输入文件有 contact 时接在前言之后的联系方式，空行分段。占位符同 preface，另有 details"
         "（“（地址：…；电话：…；电子邮箱：…）”）",
     )
     notices: Notices = Field(NOT_GIVEN, description="两种报告格式各自的国办通知全称，供前言引用（占位符 notice）")
     overview_aspects: OverviewAspects = Field(NOT_GIVEN, description="输入按五个方面分别填写“一、总体情况”时的小标题")
-    date_format: Annotated[str, Wording(*PLACEHOLDERS["date_format"])] = Field(
+    date_format: Annotated[str, Wording(*WORDING_NAMES["date_format"])] = Field(
         NOT_GIVEN, description="落款日期。占位符：year、month、day"
     )
-    fee_sentence: Annotated[str, Wording(*PLACEHOLDERS["fee_sentence"])] = Field(
+    fee_sentence: Annotated[str, Wording(*WORDING_NAMES["fee_sentence"])] = Field(
         NOT_GIVEN,
         description="2021 格式第六部分的信息处理费标准说法，第六部分文字未提到信息处理费时加在其后。"
         "占位符：sent（收费通知件数）、amount_sent（总金额，元）、collected（实际收取，元）",
