@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.batch.runner import MANIFEST, run_tasks
 from generator.batch.synth import township, write_townships
 from generator.batch.worker import Task
-from generator.batch.yamlout import dump_input
+from generator.yamlout import dump_input
 
 ROOT = Path(__file__).resolve().parent.parent
 GOVREPORT = [sys.executable, "-m", "generator"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from ..findings import Finding
 from ..model.forms import APPLICATION_ROWS, REVIEW_GROUPS
 from ..pipeline import Checked, CheckOptions, check_file, check_text
+from ..yamlout import dump_input
 from .sources import Unit
-from .yamlout import dump_input
 
 
 class RollupError(Exception):

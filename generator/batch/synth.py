@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..model.forms import APPLICATION_ROWS, format_for_year
-from .yamlout import dump_input
+from ..yamlout import dump_input
 
 _COUNTIES = ("青山", "柳河", "石桥", "白沙", "龙泉", "桃源", "新华", "永安", "清水", "长乐",
              "丰宁", "安平", "兴隆", "平山")
