@@ -24,7 +24,7 @@ STAGES: dict[str, int] = {
     "document": 5,
     "writers": 6,
     "pipeline": 7,
-    "batch": 8, "web": 8,
+    "batch": 8, "web": 8, "audit": 8,
     "cli": 9, "__main__": 9,
 }
 

@@ -37,7 +37,8 @@ def test_findings_unchanged(tmp_path, monkeypatch):
     rules = {f["rule"] for items in found.values() for f in items}
     from generator.findings import RULES
 
-    assert rules == {rule.id for rule in RULES}  # the set trips every rule
+    # the set trips every rule that runs on an input (the rules of a published report run in `govreport audit`)
+    assert rules == {rule.id for rule in RULES if rule.find is not None}
 
 
 def _write_fixture() -> None:

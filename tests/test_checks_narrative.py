@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import base_report, dump
 
+from builders import base_report, dump
 from generator.checks import check
 from generator.checks.narrative import claims
 from generator.packs.filling import narrative
@@ -49,7 +49,7 @@ def _luzhou(old: str, new: str) -> str:
 def test_luzhou_true_figures_are_all_read_and_all_match():
     loaded = load(LUZHOU)
     read = [
-        (c.metric.key, c.value, c.percent and str(c.percent), c.kept)
+        ("+".join(c.rows) or c.metric.key, c.value, c.percent and str(c.percent), c.kept)
         for item in narrative(loaded.report, loaded.source)
         for c in claims(item.text, "2019")
     ]
@@ -61,8 +61,16 @@ def test_luzhou_true_figures_are_all_read_and_all_match():
         ("disclosed", 126, "33.5", None),
         ("partly_disclosed", 27, "7.2", None),
         ("withheld", 24, "6.4", None),
+        ("withheld.state_secret", 1, None, None),  # a sentence naming a sub-row is compared to that row
+        ("withheld.third_party", 6, None, None),
+        ("withheld.internal_affairs", 6, None, None),
+        ("withheld.enforcement_files", 1, None, None),
+        ("withheld.query_matters", 10, None, None),
         ("unavailable", 182, "48.4", None),
-        ("not_processed", 5, "1.3", None),
+        ("unavailable.not_held", 163, None, None),
+        ("unavailable.needs_creation", 15, None, None),
+        ("unavailable.unclear", 4, None, None),
+        ("not_processed.petition+not_processed.duplicate", 5, None, None),  # 信访举报投诉类、重复申请不予处理5件
         ("other", 12, "3.2", None),
         ("reconsideration", 46, None, 9),
         ("litigation", 27, None, 17),
@@ -89,9 +97,13 @@ def test_xilinhot_and_elunchun_figures_are_read():
 def test_a_changed_figure_in_luzhou_is_found_with_sentence_figure_and_table_value():
     text = _luzhou("予以公开126件、占33.5%", "予以公开128件、占33.5%")
     (finding,) = _findings(text, {"TEXT-FIGURE"}, "luzhou.yaml")
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if "予以公开128件" in l)
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if "予以公开128件" in s)
     assert finding.line == line and finding.severity.value == "warning"
-    assert "予以公开128件、占33.5%" in finding.message and "128" in finding.message and "（一）予以公开 126" in finding.message
+    assert (
+        "予以公开128件、占33.5%" in finding.message
+        and "128" in finding.message
+        and "（一）予以公开 126" in finding.message
+    )
     assert finding.part == "一、总体情况" and finding.key == "text.overview"
 
 
@@ -143,9 +155,22 @@ def test_a_wrong_chinese_numeral_is_found():
     assert "予以公开 8 件" in finding.message and "103" in finding.message
 
 
-@pytest.mark.parametrize("percent, warns", [("33.5%", False), ("33.50%", False), ("33.52%", True), ("34%", False), ("33%", False), ("35.5%", True), ("33.5％", False)])
+@pytest.mark.parametrize(
+    "percent, warns",
+    [
+        ("33.5%", False),
+        ("33.50%", False),
+        ("33.52%", True),
+        ("34%", False),
+        ("33%", False),
+        ("35.5%", True),
+        ("33.5％", False),
+    ],
+)
 def test_percentages(percent, warns):
-    text = _report(f"共受理申请200件，予以公开67件、占比{percent}。", new=200, disclosed=67, **{"unavailable.not_held": 133})
+    text = _report(
+        f"共受理申请200件，予以公开67件、占比{percent}。", new=200, disclosed=67, **{"unavailable.not_held": 133}
+    )
     assert [f.rule for f in _findings(text)] == (["TEXT-PERCENT"] if warns else [])
 
 
@@ -176,7 +201,12 @@ def test_look_alike_sentences_are_not_figures(sentence):
 
 # --- reviews, documents --------------------------------------------------------------------------------------------
 def test_reviews_and_litigation():
-    base = dict(new=0, reconsideration=[1, 1, 0, 1], litigation_direct=[1, 0, 0, 0], litigation_after_reconsideration=[0, 0, 1, 0])
+    base = dict(
+        new=0,
+        reconsideration=[1, 1, 0, 1],
+        litigation_direct=[1, 0, 0, 0],
+        litigation_after_reconsideration=[0, 0, 1, 0],
+    )
     assert _findings(_report("本年度发生行政复议案件3件，其中维持1件；行政诉讼案件2件。", **base)) == []
     (finding,) = _findings(_report("本年度发生行政复议案件4件；行政诉讼2件。", **base))
     assert "行政复议 4 件" in finding.message and "行政复议总计 3" in finding.message
@@ -195,5 +225,48 @@ def test_documents_in_force_and_issued_2021():
 
 
 def test_narrative_is_read_after_placeholders_are_filled():
-    text = _report("共受理申请{{ 申请总数 }}件，予以公开{{ 予以公开 }}件、占{{ 予以公开占比 }}。", new=9, carried_over=1, disclosed=3, **{"unavailable.not_held": 7})
+    text = _report(
+        "共受理申请{{ 申请总数 }}件，予以公开{{ 予以公开 }}件、占{{ 予以公开占比 }}。",
+        new=9,
+        carried_over=1,
+        disclosed=3,
+        **{"unavailable.not_held": 7},
+    )
     assert _findings(text, NARRATIVE_RULES | {"TEXT-PLACEHOLDER"}) == []
+
+
+# --- a sentence is compared to what it names (issue 14) ----------------------------------------------------------
+COMBINED_ROWS = dict(new=81, disclosed=22, partly_disclosed=20, **{"unavailable.not_held": 30,
+                                                                    "unavailable.needs_creation": 9})
+
+
+@pytest.mark.parametrize(
+    "sentence, warns",
+    [
+        ("予以公开及部分公开42件，占51.85%。", []),  # 22 + 20, of 81
+        ("予以公开和部分公开42件、占比51.9%。", []),
+        ("予以公开及部分公开43件，占51.85%。", ["TEXT-FIGURE"]),
+        ("予以公开及部分公开42件，占50.85%。", ["TEXT-PERCENT"]),
+        ("予以公开22件，部分公开20件。", []),
+        ("因本机关不掌握等原因无法提供39件。", []),  # the whole （四）无法提供 group: 30 + 9
+        ("因本机关不掌握等原因无法提供30件。", ["TEXT-FIGURE"]),
+        ("其中因本机关不掌握相关政府信息无法提供30件。", []),  # the sub-row 1.本机关不掌握相关政府信息
+        ("其中因本机关不掌握相关政府信息无法提供39件。", ["TEXT-FIGURE"]),
+        ("无法提供39件，其中30件属本机关不掌握相关政府信息，9件没有现成信息需要另行制作。", []),
+        ("无法提供39件，其中31件属本机关不掌握相关政府信息，8件没有现成信息需要另行制作。",
+         ["TEXT-FIGURE", "TEXT-FIGURE"]),
+        ("本机关不掌握相关政府信息、没有现成信息需要另行制作而无法提供39件。", []),  # two sub-rows: their sum
+    ],
+)
+def test_a_sentence_is_compared_to_what_it_names(sentence, warns):
+    text = _report("本年度新收政府信息公开申请81件。" + sentence, **COMBINED_ROWS)
+    assert [f.rule for f in _findings(text)] == warns, [f.message for f in _findings(text)]
+
+
+def test_sub_rows_of_not_processed_named_together_are_summed():
+    rows = dict(new=5, **{"not_processed.petition": 3, "not_processed.duplicate": 2})
+    assert _findings(_report("信访举报投诉类、重复申请不予处理5件。", **rows)) == []
+    (finding,) = _findings(_report("信访举报投诉类、重复申请不予处理6件。", **rows))
+    assert "信访举报投诉类申请、重复申请 6 件" in finding.message and "合计 5" in finding.message
+    (finding,) = _findings(_report("不予处理5件，其中重复申请3件。", **rows))
+    assert "重复申请 3 件" in finding.message and "2.重复申请 2" in finding.message

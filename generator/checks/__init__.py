@@ -12,9 +12,14 @@ from pathlib import Path
 from ..findings import RULES, Finding, Severity, has_errors
 from ..model import Loaded
 from ..packs import ResolvedPack
+
+# The rule modules register their rules in the order they run and are listed: keep these imports in this order.
+# isort: off
 from . import identities  # noqa: F401  (registers the identity rules)
-from . import crossyear, deadlines, fees, narrative, parts  # noqa: F401,E402  (register the supervisor's rules)
+from . import crossyear, deadlines, fees, narrative, parts  # noqa: F401  (register the supervisor's rules)
 from . import pack_rules  # noqa: F401  (registers the template pack rules)
+from . import published  # noqa: F401  (registers the rules of a published report: govreport audit)
+# isort: on
 from .context import CheckContext
 
 

@@ -8,15 +8,16 @@ numbers, 条例 articles and other counts (信息 N 条, 新闻发布会 N 次, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Iterator
+from functools import lru_cache
+from typing import Any, Iterator, cast
 
-from ..model.narrative import NarrativeText
-from ..model.placeholders import table_figures
 from ..findings import RULES, Finding, Severity
 from ..model.forms import PARTS, TOTAL, application_row
+from ..model.narrative import NarrativeText
+from ..model.placeholders import table_figures
+from ..model.tables import applications_table
 from .context import CheckContext
 from .numerals import COUNT, parse_count
 
@@ -82,14 +83,24 @@ METRICS = (
         ),
         about_applications=True,
     ),
+    _result("disclosed_and_partly", "予以公开和部分公开",
+            r"(?<!不)(?:予以(?:全部)?|全部)公开(?:和|及|与|、|以及|加)(?:予以)?部分(?:予以)?公开"),
     _result("disclosed", "予以公开", r"(?<!不)(?<!部分)予以(?:全部)?公开"),
     _result("partly_disclosed", "部分公开", r"部分(?:予以)?公开"),
     _result("withheld", "不予公开", r"不予以?公开"),
     _result("unavailable", "无法提供", r"无法提供"),
     _result("not_processed", "不予处理", r"不予处理"),
     _result("other", "其他处理", r"其他处理"),
-    Metric("reconsideration", "行政复议", _compile(r"行政复议(?P<gap>(?:申请|案件|案|共|计|为|有|起)*)" + _N + f"(?:{_REVIEW_TAIL})?")),
-    Metric("litigation", "行政诉讼", _compile(r"行政诉讼(?P<gap>(?:案件|案|共|计|为|有|起)*)" + _N + f"(?:{_REVIEW_TAIL})?")),
+    Metric(
+        "reconsideration",
+        "行政复议",
+        _compile(r"行政复议(?P<gap>(?:申请|案件|案|共|计|为|有|起)*)" + _N + f"(?:{_REVIEW_TAIL})?"),
+    ),
+    Metric(
+        "litigation",
+        "行政诉讼",
+        _compile(r"行政诉讼(?P<gap>(?:案件|案|共|计|为|有|起)*)" + _N + f"(?:{_REVIEW_TAIL})?"),
+    ),
     Metric(
         "in_force",
         "现行有效",
@@ -105,6 +116,43 @@ METRICS = (
     ),
 )
 RESULT_KEYS = ("disclosed", "partly_disclosed", "withheld", "unavailable", "not_processed", "other")
+COMBINED = {"disclosed_and_partly": ("disclosed", "partly_disclosed")}  # one figure for two result rows
+
+
+@dataclass(frozen=True)
+class SubRow:
+    """A numbered row under a merged label of table 三 (（三）不予公开 · 4.保护第三方合法权益) and the words that name
+    it in a narrative."""
+
+    key: str  # its input key below applications, e.g. "withheld.third_party"
+    label: str  # as a message says it
+    words: re.Pattern
+    formats: tuple[str, ...] = ("2021", "2019")
+
+
+SUB_ROWS = (
+    SubRow("withheld.state_secret", "属于国家秘密", re.compile(r"国家秘密")),
+    SubRow("withheld.prohibited_by_law", "其他法律行政法规禁止公开", re.compile(r"法律行政法规禁止|法律法规禁止")),
+    SubRow("withheld.security_stability", "危及“三安全一稳定”", re.compile(r"三安全一稳定")),
+    SubRow("withheld.third_party", "保护第三方合法权益", re.compile(r"第三方合法权益")),
+    SubRow("withheld.internal_affairs", "属于三类内部事务信息", re.compile(r"内部事务")),
+    SubRow("withheld.process_info", "属于四类过程性信息", re.compile(r"过程性信息")),
+    SubRow("withheld.enforcement_files", "属于行政执法案卷", re.compile(r"行政执法案卷")),
+    SubRow("withheld.query_matters", "属于行政查询事项", re.compile(r"行政查询事项")),
+    SubRow("unavailable.not_held", "本机关不掌握相关政府信息",
+           re.compile(r"本(?:机关|单位|部门)不掌握|不掌握相关(?:政府)?信息")),
+    SubRow("unavailable.needs_creation", "没有现成信息需要另行制作", re.compile(r"没有现成信息|另行制作")),
+    SubRow("unavailable.unclear", "补正后申请内容仍不明确", re.compile(r"补正后(?:申请)?内容仍不明确|仍不明确")),
+    SubRow("not_processed.petition", "信访举报投诉类申请", re.compile(r"信访举报投诉")),
+    SubRow("not_processed.duplicate", "重复申请", re.compile(r"重复申请")),
+    SubRow("not_processed.publication", "要求提供公开出版物", re.compile(r"公开出版物")),
+    SubRow("not_processed.excessive", "无正当理由大量反复申请", re.compile(r"大量反复申请")),
+    SubRow("not_processed.confirmation", "要求行政机关确认或重新出具已获取信息", re.compile(r"确认或重新出具")),
+    SubRow("other.no_correction", "逾期不补正", re.compile(r"逾期不补正"), ("2021",)),
+    SubRow("other.unpaid_fee", "逾期未按收费通知缴纳费用", re.compile(r"未按收费通知|逾期未缴"), ("2021",)),
+)
+SUB_ROW_METRIC = Metric("sub_rows", "", (), in_breakdown=True)
+_LINK = "、和及与"  # words that join the sub-rows of one figure: 信访举报投诉类、重复申请不予处理5件
 _RESULT_ROWS = {
     "disclosed": "（一）予以公开",
     "partly_disclosed": "（二）部分公开",
@@ -126,6 +174,13 @@ class Claim:
     gap: str
     percent: Decimal | None = None
     kept: int | None = None  # 其中维持 N 件 after a 复议/诉讼 figure
+    rows: tuple[str, ...] = ()  # the sub-rows of table 三 a SUB_ROW_METRIC claim names (their sum is the figure)
+
+    @property
+    def label(self) -> str:
+        if self.rows:
+            return "、".join(next(r.label for r in SUB_ROWS if r.key == key) for key in self.rows)
+        return self.metric.label
 
 
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
@@ -164,6 +219,12 @@ def _claims(text: str, fmt: str) -> Iterator[Claim]:
                 clause, offset = clause_match.group(0), clause_match.start()
                 breakdown_at = clause.find("其中")
                 taken: list[tuple[int, int]] = []
+                found: list[tuple[int, Claim]] = []
+                for span, claim in _sub_row_claims(clause, fmt):
+                    if not any(a < span[1] and span[0] < b for a, b in taken):
+                        taken.append(span)
+                        found.append((span[0], replace(
+                            claim, sentence=_quote(sentence, offset + span[0], offset + span[1]), line=line_number)))
                 for metric in METRICS:
                     if fmt not in metric.formats or (metric.about_applications and not about_applications):
                         continue
@@ -184,7 +245,7 @@ def _claims(text: str, fmt: str) -> Iterator[Claim]:
                             groups = match.groupdict()
                             kept = parse_count(groups["kept"]) if groups.get("kept") else None
                             pct = Decimal(groups["pct"]) if groups.get("pct") else None
-                            yield Claim(
+                            found.append((span[0], Claim(
                                 metric,
                                 value,
                                 _quote(sentence, offset + match.start(), offset + match.end()),
@@ -192,7 +253,66 @@ def _claims(text: str, fmt: str) -> Iterator[Claim]:
                                 gap,
                                 pct,
                                 kept,
-                            )
+                            )))
+                for _start, claim in sorted(found, key=lambda item: item[0]):
+                    yield claim
+
+
+_SUB_N = rf"(?<![0-9０-９.．])(?P<n>{COUNT})\s*件"
+_SUB_STOP = "，,。；;：:！？!?\n0-9０-９"
+
+
+def _sub_row_claims(clause: str, fmt: str) -> Iterator[tuple[tuple[int, int], Claim]]:
+    """Figures the clause states about sub-rows of table 三: "其中163件属本机关不掌握相关政府信息" (the figure first),
+    "属于国家秘密的1件", "因本机关不掌握相关政府信息无法提供30件" (the words first),
+    "信访举报投诉类、重复申请不予处理5件"
+    (several sub-rows joined by 、和及与: their sum). Words followed by 等 ("因本机关不掌握等原因无法提供") speak of
+    the whole group, not of the sub-row: left to the group's figure."""
+    rows = [r for r in SUB_ROWS if fmt in r.formats]
+    for row in rows:
+        for hit in row.words.finditer(clause):
+            group = row.key.split(".")[0]
+            # the words first: a figure within a few words after them (no stop, no other figure between)
+            after = re.match(rf"[^{_SUB_STOP}]{{0,14}}?{_SUB_N}", clause[hit.end():])
+            if after and "等" not in clause[hit.end():hit.end() + after.start("n")]:
+                named = _joined(clause, hit.start(), hit.end(), group, rows, row.key)
+                value = parse_count(after.group("n"))
+                start = hit.end() + after.start("n")
+                if value is not None:
+                    yield (start, hit.end() + after.end("n")), Claim(SUB_ROW_METRIC, value, "", 0, "", rows=named)
+                continue
+            # the figure first: "163件属本机关不掌握…", "1件属于国家秘密"
+            before = re.search(rf"{_SUB_N}\s*(?:属于|属|为|系|是|因|涉及)?[^{_SUB_STOP}、]{{0,4}}$",
+                               clause[:hit.start()])
+            if before:
+                named = _joined(clause, hit.start(), hit.end(), group, rows, row.key)
+                value = parse_count(before.group("n"))
+                if value is not None:
+                    yield before.span("n"), Claim(SUB_ROW_METRIC, value, "", 0, "", rows=named)
+
+
+def _joined(clause: str, start: int, end: int, group: str, rows: list[SubRow], key: str) -> tuple[str, ...]:
+    """The sub-rows of `group` named together with the one at [start, end): joined to it by 、和及与 on either side."""
+    named = [key]
+    left = clause[:start]
+    while left and left[-1] in _LINK:
+        segment = re.split(rf"[{_SUB_STOP}{_LINK}]", left[:-1])[-1]
+        other = next((r.key for r in rows if r.key.startswith(group + ".") and r.words.search(segment)), None)
+        if other is None or other in named:
+            break
+        named.insert(0, other)
+        left = left[: len(left) - 1 - len(segment)]
+    right = clause[end:]
+    while True:
+        link = re.match(rf"[^{_SUB_STOP}{_LINK}]{{0,4}}?[{_LINK}]([^{_SUB_STOP}{_LINK}]{{1,20}})", right)
+        if not link:
+            break
+        other = next((r.key for r in rows if r.key.startswith(group + ".") and r.words.search(link.group(1))), None)
+        if other is None or other in named:
+            break
+        named.append(other)
+        right = right[link.end():]
+    return tuple(named)
 
 
 # --- what the tables say --------------------------------------------------------------------------------------
@@ -209,6 +329,7 @@ def _documents(report, gap: str, column_2021: str, column_2019: str, label: str)
     column = column_2021 if report.format == "2021" else column_2019
     rules, normative = getattr(report.active.rules, column), getattr(report.active.normative, column)
     names = ("规章", "行政规范性文件" if report.format == "2021" else "规范性文件")
+    values: tuple[Any, ...]
     if "规章" in gap and "规范性文件" not in gap:
         values, shown = (rules,), f"{names[0]} {rules}"
     elif "规范性文件" in gap and "规章" not in gap:
@@ -232,6 +353,19 @@ def expected(claim: Claim, report, figures: dict) -> Expected:
     if key in RESULT_KEYS:
         row = _RESULT_ROWS[key]
         return Expected((figures[key],), f"{row} {figures[key]}", PARTS[2], row)
+    if key in COMBINED:
+        first, second = COMBINED[key]
+        value = figures[first] + figures[second]
+        shown = f"{_RESULT_ROWS[first]} {figures[first]} + {_RESULT_ROWS[second]} {figures[second]} = {value}"
+        return Expected((value,), shown, PARTS[2], f"{_RESULT_ROWS[first]} + {_RESULT_ROWS[second]}")
+    if key == SUB_ROW_METRIC.key:
+        table = applications_table(report)
+        values = [table.by_key[row].total for row in claim.rows]
+        labels = [application_row(fmt, row).full_label for row in claim.rows]
+        shown = "、".join(f"{label} {value}" for label, value in zip(labels, values))
+        if len(values) > 1:
+            shown += f"（合计 {sum(values)}）"
+        return Expected((sum(values),), shown, PARTS[2], " + ".join(labels))
     if key in ("reconsideration", "litigation"):
         values = figures[key]
         label = "行政复议" if key == "reconsideration" else "行政诉讼（未经复议直接起诉 + 复议后起诉）"
@@ -276,11 +410,14 @@ def figures_match(ctx: CheckContext) -> Iterator[Finding]:
     for item, claim in _stated(ctx):
         where = expected(claim, ctx.report, figures)
         if claim.value not in where.values:
-            message = f"正文“{claim.sentence}”写{claim.metric.label} {claim.value} 件，而表中为 {where.shown}"
+            message = f"正文“{claim.sentence}”写{claim.label} {claim.value} 件，而表中为 {where.shown}"
             yield _finding(ctx, item, claim, message, where)
         kept = figures[claim.metric.key][0] if claim.kept is not None else None
         if kept is not None and claim.kept != kept:
-            message = f"正文“{claim.sentence}”写{claim.metric.label}维持 {claim.kept} 件，而表四{claim.metric.label}结果维持为 {kept}"
+            message = (
+                f"正文“{claim.sentence}”写{claim.metric.label}维持 {claim.kept} 件，"
+                f"而表四{claim.metric.label}结果维持为 {kept}"
+            )
             where = Expected((kept,), str(kept), PARTS[3], claim.metric.label, "结果维持")
             yield _finding(ctx, item, claim, message, where)
 
@@ -294,7 +431,8 @@ def _stated(ctx: CheckContext) -> Iterator[tuple[NarrativeText, Claim]]:
 
 
 def _close(stated: Decimal, share: Decimal) -> bool:
-    places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
+    exponent = cast(int, stated.as_tuple().exponent)  # an int: a stated figure is a finite number
+    places = -exponent if exponent < 0 else 0
     return abs(stated - share) < Decimal(1).scaleb(-places)
 
 
@@ -313,16 +451,16 @@ def percents_match(ctx: CheckContext) -> Iterator[Finding]:
         "本年新收与上年结转之和": figures["new"] + figures["carried_over"],
     }
     for item, claim in _stated(ctx):
-        if claim.percent is None or claim.metric.key not in RESULT_KEYS:
+        if claim.percent is None or claim.metric.key not in RESULT_KEYS + tuple(COMBINED) + (SUB_ROW_METRIC.key,):
             continue
-        value = figures[claim.metric.key]
+        value = sum(expected(claim, ctx.report, figures).values[:1])
         shares = {name: Decimal(value) * 100 / whole for name, whole in denominators.items() if whole}
         if not shares or any(_close(claim.percent, share) for share in shares.values()):
             continue
         where = expected(claim, ctx.report, figures)
         name = "办结" if "办结" in shares else next(iter(shares))
         message = (
-            f"正文“{claim.sentence}”写{claim.metric.label}占 {claim.percent}%，而按表三 {where.row} {value} 件"
+            f"正文“{claim.sentence}”写{claim.label}占 {claim.percent}%，而按表三 {where.row} {value} 件"
             f"占{name} {denominators[name]} 件计算为 {shares[name].quantize(Decimal('0.1'))}%"
         )
         yield _finding(ctx, item, claim, message, where)

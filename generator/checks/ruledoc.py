@@ -102,6 +102,25 @@ _FEES = """\
 """  # noqa: E501  (the setting as templates/base/pack.yaml writes it, on one line)
 
 
+_AUDIT = """\
+## 核对已发布的报告（govreport audit）
+
+`govreport audit 报告.pdf`（或 .html、.docx、复制的 .txt，或一个目录）对已发布的报告逐条核对上表的全部规则，另加只有
+已发布的报告才有的规则（PUB-*）和读取时的说明（READ-*）。每条问题指出在原件中的位置：行号，PDF 为页和行，网页和 DOCX
+的表格为第几个表格的第几行第几列。
+
+- 原件的总计照原样核对（表三每行的总计、（七）总计、表四各组的总计）。
+- 读不准的格（一行数字连在一起、有几种拆分都满足总计）不猜：涉及这些格的规则不核对，改为一条 PUB-UNSURE 说明
+  “无法确定”，列出涉及的行。
+- 原件缺少的部分、落款日期或机关名称只由 PUB-* 规则报告，依赖它们的规则（如缺日期时的 DATE-*）不核对。
+- 繁体原件的正文按简体核对（引用的句子是简体），位置仍是原件的行。
+- 跨年度：`--previous` 给出上年报告（已发布的报告或 YAML）；不给时先在同时核对的报告中找同一机关上一年度的报告，再在
+  文件旁找文件名中年度减一的文件。
+- `-o summary.html` 写汇总网页（各规则未通过的报告数的条形图、哪个单位未通过哪条规则、各单位历年情况、每份报告的问题）
+  和同名的 summary.csv。有错误时退出码为 1。
+"""
+
+
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
@@ -127,7 +146,8 @@ def markdown() -> str:
             formats = "、".join(item.formats) if len(items) == 1 else item.formats[0]
             placeholder_rows.append(f"| `{{{{ {name} }}}}` | {formats} | {_cell(item.meaning)} |")
     return "\n".join(
-        [_INTRO, "\n".join(rows), "", _CROSS_YEAR, _NARRATIVE, _PLACEHOLDERS + "\n".join(placeholder_rows), "", _FEES]
+        [_INTRO, "\n".join(rows), "", _CROSS_YEAR, _NARRATIVE, _AUDIT, _PLACEHOLDERS + "\n".join(placeholder_rows), "",
+         _FEES]
     )
 
 

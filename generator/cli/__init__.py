@@ -11,6 +11,7 @@ import typer
 # isort: off
 from . import report  # noqa: F401  (init, check, render)
 from . import batch  # noqa: F401  (batch, xlsx-template, import, rollup)
+from . import audit  # noqa: F401  (audit: published reports checked as a supervisor checks them)
 from . import templates  # noqa: F401  (templates list, templates new)
 from . import serve  # noqa: F401  (serve: the web form)
 # isort: on

@@ -254,11 +254,22 @@ def xlsx_template_command(
 
 @app.command("import")
 def import_command(
-    workbook: Path = typer.Argument(..., help="填好的采集表（.xlsx）", show_default=False),
-    out: Path = typer.Option(..., "-o", "--out", help="输出目录：每张已填写的工作表写一个 <工作表名>.yaml"),
+    workbook: Path = typer.Argument(
+        ..., help="填好的采集表（.xlsx），或已发布的报告（.html、.docx、.pdf、.txt）", show_default=False),
+    out: Path = typer.Option(
+        ..., "-o", "--out",
+        help="采集表：输出目录，每张已填写的工作表写一个 <工作表名>.yaml；"
+             "已发布的报告：写入的 YAML 文件（或已有目录）"),
     force: bool = typer.Option(False, "--force", help="覆盖已有的 YAML 文件"),
 ) -> None:
-    """把采集表导入为 YAML：每张已填写且核对无误的工作表一个文件；错误指明工作表和单元格（如 D14）。"""
+    """把采集表导入为 YAML：每张已填写且核对无误的工作表一个文件；错误指明工作表和单元格（如 D14）。
+    也可导入已发布的报告（网页、DOCX、PDF、复制的文本）：数字和正文写成输入文件，总计由程序计算不写入，读不准的格留空并注明候选，
+    供下一年度 govreport init --previous 使用。"""
+    if workbook.suffix.lower() != ".xlsx":
+        from .audit import import_published
+
+        import_published(workbook, out, force)
+        return
     from ..batch.sources import name_clashes
     from ..batch.workbook import WorkbookError, read_workbook
     from ..findings import format_findings

@@ -155,16 +155,59 @@ def render_command(
     raise typer.Exit(1 if failed else 0)
 
 
+def _last_year(path: Path) -> dict:
+    """Last year's report as plain data: a YAML input as typed (need not be valid), or a published report as read."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from ..readers.yaml import load
+
+        loaded = load(path)
+        data = loaded.source.data if loaded.source is not None else None
+        if not isinstance(data, dict):
+            first = next((f for f in loaded.findings if f.is_error), None)
+            typer.echo(f"错误：无法读取上年报告 {path}" + (f"：{first.message}" if first else ""), err=True)
+            raise typer.Exit(1)
+        return data
+    from ..readers.published import ReadError, read_published
+
+    try:
+        return read_published(path).data
+    except ReadError as exc:
+        typer.echo(f"错误：无法读取上年报告 {path}：{exc}", err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command("init")
 def init_command(
     output: Optional[Path] = typer.Argument(None, help="写入的文件（不给则输出到屏幕）"),
-    year: int = typer.Option(..., "--year", help="报告年度，如 2025", min=2008, max=2100),
+    year: Optional[int] = typer.Option(
+        None, "--year", help="报告年度，如 2025（给了 --previous 时默认为上年报告的次年）", min=2008, max=2100),
     agency: str = typer.Option("", "--agency", help="报告机关，如 某某镇人民政府"),
-    kind: str = typer.Option("government", "--kind", help="government（人民政府，含乡镇、街道）或 department（部门）"),
+    kind: Optional[str] = typer.Option(
+        None, "--kind", help="government（人民政府，含乡镇、街道，默认）或 department（部门）"),
     fmt: Optional[str] = typer.Option(None, "--format", help="报告格式 2021 或 2019（默认按年度）"),
     force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
+    previous: Optional[Path] = typer.Option(
+        None, "--previous", dir_okay=False,
+        help="上年的报告（YAML，或已发布的 .html/.docx/.pdf/.txt）：带入二、上年结转，以及现行有效件数"
+             "（2021格式）或对外公开总数量、上一年项目数量（2019格式）；机关名称、类型、落款也取自上年"),
 ) -> None:
     """生成一份填写模板：每个键都带有表格中的正式名称。"""
+    carried: dict[str, int] = {}
+    issuer = None
+    if previous is not None:
+        last = _last_year(previous)
+        year = year or (last["year"] + 1 if isinstance(last.get("year"), int) else None)
+        agency = agency or str(last.get("agency") or "")
+        kind = kind or (last.get("kind") if last.get("kind") in ("government", "department") else None)
+        issuer = str(last["issuer"]) if last.get("issuer") else None
+    if year is None:
+        raise typer.BadParameter("请给出报告年度（如 --year 2025）", param_hint="--year")
+    kind = kind or "government"
+    if previous is not None:
+        from ..model.forms import format_for_year
+        from ..model.tables import carried_figures
+
+        carried = carried_figures(last, fmt or format_for_year(year))
     if kind not in ("government", "department"):
         raise typer.BadParameter("应为 government 或 department", param_hint="--kind")
     if fmt is not None and fmt not in ("2021", "2019"):
@@ -172,7 +215,10 @@ def init_command(
     from ..files import destination_problem, os_error_zh, write_atomic
     from ..model.scaffold import scaffold
 
-    text = scaffold(year, agency, kind, fmt)
+    text = scaffold(year, agency, kind, fmt, carried, issuer)
+    if previous is not None:
+        shown = "、".join(f"{key} = {value}" for key, value in carried.items()) or "无（上年报告中没有可带入的数）"
+        typer.echo(f"由上年报告 {previous} 带入：{shown}", err=True)
     if output is None:
         typer.echo(text, nl=False)
         return

@@ -50,7 +50,21 @@ def _placeholder_comment(fmt: str) -> list[str]:
     return lines
 
 
-def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
+def _carried_active(fmt: str, key: str, carried: dict[str, int]) -> str:
+    """A table 二 row of the scaffold: zeros, with the figures carried over from last year (tables.carried_figures)."""
+    value = _ACTIVE_ZERO[fmt].get(key, "0")
+    fields = [name for name in ("in_force", "total", "previous") if f"active.{key}.{name}" in carried]
+    for name in fields:
+        value = value.replace(f"{name}: 0", f"{name}: {carried[f'active.{key}.{name}']}")
+    return value
+
+
+def scaffold(year: int, agency: str, kind: str, fmt: str | None = None,
+             carried: dict[str, int] | None = None, issuer: str | None = None) -> str:
+    """The scaffold of a report (`issuer`: the 落款, where known); `carried` (model.tables.carried_figures of last
+    year's input) fills in what a new year starts from: 二、上年结转, and 现行有效件数 (2021) or 对外公开总数量
+    and 上一年项目数量 (2019)."""
+    carried = carried or {}
     fmt = fmt or format_for_year(year)
     notice = "国办公开办函〔2021〕30号" if fmt == "2021" else "国办公开办函〔2019〕60号（试行）"
     due = deadline(kind, year)
@@ -64,7 +78,8 @@ def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
         f"year: {year}              # 报告年度（统计期 {year}年1月1日至12月31日）",
         f"agency: {_quote(agency)}   # 报告机关；标题为“{{机关}}{{年度}}年政府信息公开工作年度报告”",
         f"kind: {kind}        # 机关类型：government（{KINDS['government']}）| department（{KINDS['department']}）",
-        "issuer:               # 落款机关（可选，默认同报告机关）",
+        (f"issuer: {_quote(issuer)}   # 落款机关（可选，默认同报告机关）" if issuer
+         else "issuer:               # 落款机关（可选，默认同报告机关）"),
         f"date: {due.isoformat()}     # 发布日期（落款日期）；期限：部门 次年1月31日前，人民政府 次年3月31日前",
         "template: base       # 模板包（可选）",
         "contact:             # 联系方式（可选，写入前言）",
@@ -97,7 +112,7 @@ def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
     for block in ACTIVE_BLOCKS[fmt]:
         out.append(f"  # {block.caption}：{' / '.join(c.label for c in block.columns)}")
         for key, label in block.rows:
-            value = _ACTIVE_ZERO[fmt].get(key, "0")
+            value = _carried_active(fmt, key, carried)
             out.append(f"  {key}: {value}".ljust(58) + f"# {label}")
     out += [
         "",
@@ -116,7 +131,8 @@ def scaffold(year: int, agency: str, kind: str, fmt: str | None = None) -> str:
                 group = row.group
             indent = "    "
         key = row.path[-1]
-        out.append(f"{indent}{key}:".ljust(24) + "[0, 0, 0, 0, 0, 0]".ljust(22) + f"# {row.label}")
+        values = [carried.get(f"applications.{row.key}[{i}]", 0) for i in range(6)]
+        out.append(f"{indent}{key}:".ljust(24) + f"[{', '.join(map(str, values))}]".ljust(22) + f"# {row.label}")
     out += [
         "",
         "reviews:             # 四、政府信息公开行政复议、行政诉讼情况",

@@ -100,7 +100,8 @@ def _assemble(file: str, kind: str, lines: list[Line], tokens: list[Token], text
     by_labels = _formats(tokens)
     by_year = format_for_year(meta.year) if meta.year else None
     fmt = by_labels or by_year or "2021"
-    out = Published(file=file, kind=kind, format=fmt, traditional=traditional_share(text) > 0.02)
+    out = Published(file=file, kind=kind, format=fmt, traditional=traditional_share(text) > 0.02, lines=lines,
+                    meta=meta)
     parser = Parser(fmt)
     parser.feed(tokens)
     found_tables = any(read.rows for reads in parser.reads.values() for read in reads)

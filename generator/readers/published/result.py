@@ -60,6 +60,8 @@ class Published:
     tables: dict[str, int] = field(default_factory=dict)  # "active"/"applications"/"reviews" → times found
     traditional: bool = False  # written in 繁体
     figures: dict[str, int] = field(default_factory=dict)  # a pre-2019 report: the figures its text states
+    lines: list[tuple[str, Place]] = field(default_factory=list, repr=False)  # the document's lines, as read
+    meta: Any = field(default=None, repr=False)  # meta.Meta: title, year, agency, 落款 and date, each with its place
 
     @property
     def uncertain(self) -> list[str]:
