@@ -26,7 +26,9 @@ NS = {"w": W_NS, "a": A_NS}
 W = f"{{{W_NS}}}"
 
 # The official faces (GB/T 9704 house style) and the name Word or WPS should fall back to when one is missing.
-OFFICIAL = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "SimHei", "方正小标宋简体": "宋体", "宋体": "SimSun"}  # 宋体: page numbers
+OFFICIAL = {  # each official face and its altName; 宋体: the page numbers
+    "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "SimHei", "方正小标宋简体": "宋体", "宋体": "SimSun"
+}
 HOUSE_STYLES = ("Normal", "Title", "Heading1", "Heading2", "TableText", "Signature")
 DEFAULT_TEMPLATE_FONTS = ("Calibri", "Cambria", "Times New Roman", "Arial", "ＭＳ", "MS ", "Courier", "Symbol")
 
@@ -408,8 +410,8 @@ def _footer_faces(docx: bytes) -> set[tuple[str | None, str | None]]:
 def test_page_numbers_are_4hao_song_and_a_pack_can_change_their_face(tmp_path):
     """GB/T 9704—2012 7.5: page numbers in 4号半角宋体 — the pack setting fonts.page_number (base: 宋体), in the
     DOCX footers and the PDF's page-margin boxes alike."""
-    from generator.pipeline import document_for
     from generator.packs import pack_named
+    from generator.pipeline import document_for
     from generator.readers.yaml import load
     from generator.writers import writer
     from generator.writers.html import render_text
@@ -425,3 +427,26 @@ def test_page_numbers_are_4hao_song_and_a_pack_can_change_their_face(tmp_path):
     assert _footer_faces(writer("docx")(document, own)) == {("黑体", "28")}
     css = render_text(document, own)
     assert re.findall(r'counter\(page\) " —"; font-family: ([^;]*);', css) == ['"黑体", "SimHei", serif'] * 2
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=[p.stem for p in INPUTS])
+def test_narrow_labels_break_where_the_official_form_breaks_them(path):
+    """商业/企业, （三）不予/公开, 结果/维持 …: a label of a narrow column is set line by line (w:br between its lines),
+    as the PDF and HTML set it, so Word and WPS never break it inside a word ("商业企/业")."""
+    from generator.pipeline import document_for
+    from generator.readers.yaml import load
+
+    report = load(path).report
+    document = document_for(report)
+    expected = Counter(
+        "|".join(cell.lines) for table in document.tables() for row in table.rows for cell in row.cells
+        if len(cell.lines) > 1
+    )
+    assert expected["商业|企业"] and expected["（三）不予|公开"] and expected["结果|维持"]
+    with zipfile.ZipFile(io.BytesIO(render_input(path)["docx"])) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    found: Counter = Counter()
+    for run in body.iter(W + "r"):
+        if run.find(W + "br") is not None and run.find(W + "t") is not None:
+            found["|".join(t.text or "" for t in run.iter(W + "t"))] += 1
+    assert found == expected

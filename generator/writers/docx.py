@@ -340,7 +340,9 @@ def _table(table: Table, area: int = TYPE_AREA_TWIPS, *, keep_last: bool = False
             tcpr += '<w:vAlign w:val="center"/>'
             ppr = '<w:pStyle w:val="TableText"/>' + ("<w:keepNext/>" if keep else "")
             ppr += f'<w:jc w:val="{"left" if cell.align == "left" and not cell.key else "center"}"/>'
-            content = f'<w:r><w:rPr>{_size(half_points)}</w:rPr>{_t(cell.text)}</w:r>'
+            # a label of a narrow column, line by line as the official form sets it (商业 / 企业)
+            text = "<w:br/>".join(_t(line) for line in cell.lines) if len(cell.lines) > 1 else _t(cell.text)
+            content = f'<w:r><w:rPr>{_size(half_points)}</w:rPr>{text}</w:r>'
             parts.append(
                 f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr>"
                 f"{content if origin_row else ''}</w:p></w:tc>"
