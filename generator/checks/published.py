@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..findings import RULES, Finding, Rule, Severity
-from ..model.forms import PART_GENERAL, PARTS
+from ..model.forms import PART_GENERAL, PARTS, format_for_year
 from ..readers.published import Published
 from ..readers.published.chars import normal, simplified
 from ..readers.published.labels import TABLE_NAMES
@@ -246,7 +246,7 @@ OLD_LABELS = ("本年新制作数量", "本年新公开数量", "对外公开总
 
 def old_labels(published: Published) -> Iterator[Finding]:
     year = published.data.get("year")
-    if not isinstance(year, int) or year < 2021 or published.format != "2021":
+    if not isinstance(year, int) or format_for_year(year) != "2021" or published.format != "2021":
         return
     seen: dict[str, Place] = {}
     for text, place in published.lines:
