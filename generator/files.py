@@ -70,3 +70,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_problem(exc: OSError) -> str:
+    """Why a file given to read cannot be read, in Chinese (every reader says it the same way)."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个目录，不是文件"
+    return f"无法读取文件：{exc.strerror or exc}"

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import yaml
 
+from ..files import read_problem
 from ..limits import MAX_INPUT_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 from ..model import Loaded, input_error, validate
 from ..model.source import Path_, Source, SourceError
@@ -119,12 +120,8 @@ def read_bounded(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
 def load_file(path: Path) -> Source:
     try:
         raw = read_bounded(Path(path))
-    except FileNotFoundError:
-        raise SourceError("文件不存在") from None
-    except IsADirectoryError:
-        raise SourceError("这是一个目录，不是文件") from None
     except OSError as exc:
-        raise SourceError(f"无法读取文件：{exc.strerror}") from None
+        raise SourceError(read_problem(exc)) from None
     return load_text(decode(raw), Path(path))
 
 

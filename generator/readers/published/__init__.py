@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ...files import read_problem
 from ...limits import MAX_INPUT_BYTES
 from ...model.forms import format_for_year
 from .chars import traditional_share
@@ -76,12 +77,8 @@ def _bounded(path: Path, read: bool = True) -> bytes:
         if size > MAX_DOCUMENT_BYTES:
             raise ReadError(f"文件过大（{size / 1_000_000:.1f} MB），不像一份年度报告")
         return path.read_bytes() if read else b""
-    except FileNotFoundError:
-        raise ReadError("文件不存在") from None
-    except IsADirectoryError:
-        raise ReadError("这是一个目录，不是文件") from None
     except OSError as exc:
-        raise ReadError(f"无法读取文件：{exc.strerror}") from None
+        raise ReadError(read_problem(exc)) from None
 
 
 def _formats(tokens: list[Token]) -> str | None:
