@@ -98,7 +98,7 @@ def chart(results: list[Audited]) -> str:
     bar, gap, label_width, width = 22, 8, 190, 420
     height = len(rules) * (bar + gap) + gap
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="各规则未通过的报告数" '
-             f'width="{label_width + width + 60}" height="{height}" font-size="13">']
+             f'width="{label_width + width + 520}" height="{height}" font-size="13">']
     for index, rule in enumerate(rules):
         y = gap + index * (bar + gap)
         length = max(2, round(width * counts[rule] / most))
@@ -110,7 +110,8 @@ def chart(results: list[Audited]) -> str:
             f'<g><title>{escape(rule)}：{title}</title>'
             f'<text x="{label_width - 6}" y="{y + bar * 0.72:.0f}" text-anchor="end">{escape(rule)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar}" fill="{colour}"/>'
-            f'<text x="{label_width + length + 6}" y="{y + bar * 0.72:.0f}">{counts[rule]}</text></g>'
+            f'<text x="{label_width + length + 6}" y="{y + bar * 0.72:.0f}">{counts[rule]}'
+            f'<tspan fill="#666" dx="10">{title}</tspan></text></g>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -123,6 +124,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 
 table { border-collapse: collapse; margin: .5em 0; } th, td { border: 1px solid #bbb; padding: .25em .5em;
 vertical-align: top; } th { background: #f3f3f3; } td.n { text-align: right; }
 .error { color: #c0392b; } .warning { color: #b9770e; } .ok { color: #1e8449; }
+td.error, td.warning, td.ok, th { white-space: nowrap; }
 .where { color: #555; white-space: nowrap; }
 .scroll { overflow-x: auto; }
 """
