@@ -331,13 +331,14 @@ def docx_document(data: bytes):
 
 
 def docx_grid(table) -> tuple[Grid, list[list[object]]]:
-    """Text of every slot (python-docx repeats a merged cell) and the underlying <w:tc> of every slot."""
+    """Text of every slot (python-docx repeats a merged cell) and the underlying <w:tc> of every slot. A label set
+    line by line (商业<w:br/>企业, which python-docx reads as "商业\n企业") reads as the one label it is."""
     rows, cols = len(table.rows), len(table.columns)
     texts: Grid = []
     elements: list[list[object]] = []
     for r in range(rows):
         cells = [table.cell(r, c) for c in range(cols)]
-        texts.append([cell.text for cell in cells])
+        texts.append([cell.text.replace("\n", "") for cell in cells])
         elements.append([cell._tc for cell in cells])
     return texts, elements
 
