@@ -68,4 +68,6 @@ if [ "${1:-}" != "--no-samples" ]; then
   done
   echo "==> python -m generator.web.screenshot samples/web-form-error.png"
   .venv/bin/python -m generator.web.screenshot samples/web-form-error.png
+  .venv/bin/python -m generator.web.screenshot samples/web-form-1366.png
+  .venv/bin/python -m generator.web.screenshot samples/web-form-390.png --width 390
 fi

@@ -10,10 +10,9 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
-
-import warnings
 
 import pytest
 
@@ -21,9 +20,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette's note about httpx2; httpx is what is installed
     from starlette.testclient import TestClient
 
-from generator.model.forms import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES, ACTIVE_BLOCKS
-from generator.readers.yaml import load_text
+from generator.model.forms import ACTIVE_BLOCKS, APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
 from generator.pipeline import check_file
+from generator.readers.yaml import load_text
 from generator.web.app import create_app
 from generator.web.fields import form_values
 from generator.web.yamledit import DRAFT_MARK
@@ -80,7 +79,10 @@ def test_list_shows_each_report_and_a_bad_file_as_an_entry(client, folder):
     (folder / "bad-2021.yaml").write_text(bad, encoding="utf-8")
     page = client.get("/")
     assert page.status_code == 200
-    rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr class="status-\w+">\s*<td>(?:<a [^>]*>)?([^<]+)(.*?)</tr>', page.text, re.S)}
+    rows = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r'<tr class="status-\w+">\s*<td>(?:<a [^>]*>)?([^<]+)(.*?)</tr>', page.text, re.S)
+    }
     assert set(rows) == {"bad-2021.yaml", "broken.yaml", L20, X21}
     assert "无法读取" in rows["broken.yaml"] and "YAML格式错误" in rows["broken.yaml"]
     assert "错误 2" in rows["bad-2021.yaml"] and "T3-BALANCE" in rows["bad-2021.yaml"]
@@ -126,7 +128,8 @@ def test_report_page_is_the_official_grid(client, name, fmt):
 
 
 def test_every_user_string_is_escaped(client, folder):
-    text = (folder / X21).read_text(encoding="utf-8").replace("agency: 锡林浩特市", 'agency: "<script>alert(1)</script>"')
+    text = (folder / X21).read_text(encoding="utf-8")
+    text = text.replace("agency: 锡林浩特市", 'agency: "<script>alert(1)</script>"')
     text = text.replace("本年度本部门未收取", "</textarea><b>粗</b>本年度本部门未收取")
     (folder / "x.yaml").write_text(text, encoding="utf-8")
     html = client.get("/report/x.yaml").text
@@ -179,7 +182,9 @@ def test_check_of_a_2019_report(client, folder):
     values = fields_of(folder / L20)
     values["reviews.reconsideration[0]"] = "5"
     data = check(client, L20, values)
-    assert data["totals"]["reviews.reconsideration[4]"] == str(5 + sum(int(values[f"reviews.reconsideration[{i}]"]) for i in (1, 2, 3)))
+    assert data["totals"]["reviews.reconsideration[4]"] == str(
+        5 + sum(int(values[f"reviews.reconsideration[{i}]"]) for i in (1, 2, 3))
+    )
     assert "applications.other[0]" in values  # 2019: （六）其他处理 is one row
 
 
@@ -194,7 +199,12 @@ def test_save_changes_only_the_edited_line_and_marks_a_draft(client, folder):
     after = path.read_text(encoding="utf-8").splitlines()
     assert after[0].startswith(DRAFT_MARK)
     changed = [(a, b) for a, b in zip(before, after[1:]) if a != b]
-    assert changed == [("  new:              [8, 0, 0, 0, 0, 0]   # 原表总计 8", "  new:              [9, 0, 0, 0, 0, 0]   # 原表总计 8")]
+    assert changed == [
+        (
+            "  new:              [8, 0, 0, 0, 0, 0]   # 原表总计 8",
+            "  new:              [9, 0, 0, 0, 0, 0]   # 原表总计 8",
+        )
+    ]
     assert len(after) == len(before) + 1
     assert not check_file(path).ok  # a draft is saved as typed, errors and all
     values["applications.new[0]"] = "8"
@@ -221,7 +231,12 @@ def test_save_keeps_comments_when_text_changes(client, folder):
 
 def test_given_totals_are_kept_checked_and_can_be_dropped(client, folder):
     path = folder / X21
-    path.write_text(path.read_text(encoding="utf-8").replace("disclosed:        [8, 0, 0, 0, 0, 0]", "disclosed:        [8, 0, 0, 0, 0, 0, 8]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "disclosed:        [8, 0, 0, 0, 0, 0]", "disclosed:        [8, 0, 0, 0, 0, 0, 8]"
+        ),
+        encoding="utf-8",
+    )
     html = client.get(f"/report/{X21}").text
     assert re.search(r'<input class="given" name="applications.disclosed\[6\]" value="8"', html)
     values = fields_of(path)
@@ -241,7 +256,9 @@ def test_save_rewrites_other_layouts_in_place(client, folder):
         "  new:              [8, 0, 0, 0, 0, 0]   # 原表总计 8",
         "  new:\n    - 8\n    - 0\n    - 0\n    - 0\n    - 0\n    - 0",
     )
-    text = text.replace("  rules:     {issued: 0, repealed: 0, in_force: 0}", "  rules: {issued: 0,\n    repealed: 0, in_force: 0}")
+    text = text.replace(
+        "  rules:     {issued: 0, repealed: 0, in_force: 0}", "  rules: {issued: 0,\n    repealed: 0, in_force: 0}"
+    )
     path.write_text(text, encoding="utf-8")
     values = fields_of(path)
     values["active.rules.issued"] = "2"
@@ -281,7 +298,7 @@ def test_save_refuses_when_the_file_changed_since_it_was_opened(client, folder):
     path.write_text(path.read_text(encoding="utf-8") + "\n# 别人刚改过\n", encoding="utf-8")
     before = path.read_bytes()
     response = client.post(f"/api/save/{X21}", data=values, headers={"Accept": "application/json"})
-    assert response.status_code == 409 and "已被其他程序修改" in response.json()["error"]
+    assert response.status_code == 409 and "已被别人（或另一个窗口）保存过" in response.json()["error"]
     assert path.read_bytes() == before
 
 
@@ -317,7 +334,11 @@ def test_download_of_a_report_with_errors_is_refused_with_the_errors(client, fol
 # --- new reports ----------------------------------------------------------------------------------------------
 def test_new_report_from_the_scaffold(client, folder):
     assert "新建报告" in client.get("/new").text
-    response = client.post("/new", data={"name": "某镇-2025", "year": "2025", "agency": "某镇人民政府", "kind": "government"}, follow_redirects=False)
+    response = client.post(
+        "/new",
+        data={"name": "某镇-2025", "year": "2025", "agency": "某镇人民政府", "kind": "government"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     path = folder / "某镇-2025.yaml"
     data = load_text(path.read_text(encoding="utf-8")).data
@@ -329,7 +350,14 @@ def test_new_report_from_the_scaffold(client, folder):
 def test_new_report_carries_last_years_figures(client, folder):
     response = client.post(
         "/new",
-        data={"name": "luzhou-2021.yaml", "year": "2021", "agency": "泸州市", "kind": "government", "format": "2019", "last": L20},
+        data={
+            "name": "luzhou-2021.yaml",
+            "year": "2021",
+            "agency": "泸州市",
+            "kind": "government",
+            "format": "2019",
+            "last": L20,
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -341,7 +369,8 @@ def test_new_report_carries_last_years_figures(client, folder):
     assert new["active"]["licensing"]["previous"] == licensing["previous"] + licensing["change"]
     assert new["issuer"] == last["issuer"]
     response = client.post(
-        "/new", data={"name": "xilinhot-2022.yaml", "year": "2022", "agency": "锡林浩特市", "kind": "government", "last": X21}
+        "/new",
+        data={"name": "xilinhot-2022.yaml", "year": "2022", "agency": "锡林浩特市", "kind": "government", "last": X21},
     )
     new = load_text((folder / "xilinhot-2022.yaml").read_text(encoding="utf-8")).data
     assert new["format"] == "2021" and new["applications"]["carried_over"] == [0, 0, 0, 0, 0, 0]
@@ -399,14 +428,18 @@ def test_oversized_and_malformed_posts_are_refused(folder):
         for _ in range(30):
             yield b"a=" + b"x" * 1000 + b"&"
 
-    streamed = client.post(f"/api/check/{X21}", content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"})
+    streamed = client.post(
+        f"/api/check/{X21}", content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert streamed.status_code == 413
     many = "&".join(f"k{i}=1" for i in range(2500))
     assert web_client(folder).post(
         f"/api/check/{X21}", content=many, headers={"Content-Type": "application/x-www-form-urlencoded"}
     ).status_code == 413
     assert client.post(f"/api/check/{X21}", json={"year": 2021}).status_code == 415
-    latin = client.post(f"/api/check/{X21}", content=b"agency=\xff\xfe", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    latin = client.post(
+        f"/api/check/{X21}", content=b"agency=\xff\xfe", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert latin.status_code == 400 and "UTF-8" in latin.json()["error"]
 
 
@@ -415,7 +448,8 @@ def test_posts_from_other_sites_are_refused(client, folder):
     response = client.post(f"/api/save/{X21}", data=fields_of(folder / X21), headers={"Origin": "http://evil.example"})
     assert response.status_code == 403
     assert (folder / X21).read_bytes() == before
-    assert client.post(f"/api/check/{X21}", data=fields_of(folder / X21), headers={"Origin": "http://testserver"}).status_code == 200
+    same_origin = client.post(f"/api/check/{X21}", data=fields_of(folder / X21), headers={"Origin": "http://testserver"})
+    assert same_origin.status_code == 200
 
 
 def test_loopback_server_refuses_other_host_names(folder):
@@ -452,3 +486,45 @@ def test_serve_refuses_a_missing_folder(runner, tmp_path):
 
     result = runner.invoke(app, ["serve", "--data", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "不存在" in result.output
+
+
+# --- issue 13 ---------------------------------------------------------------------------------------------------
+def test_pages_and_answers_are_not_cached_but_static_files_may_be(client):
+    for url in ("/", f"/report/{X21}", f"/api/current/{X21}", "/new"):
+        assert client.get(url).headers["cache-control"] == "no-store", url
+    assert "no-store" not in client.get("/static/form.js").headers.get("cache-control", "")
+
+
+def test_current_gives_the_files_version_and_values(client, folder):
+    answer = client.get(f"/api/current/{X21}").json()
+    assert answer["base"] == fields_of(folder / X21)["_base"]
+    assert answer["values"]["applications.new[0]"] == "8"
+
+
+def test_a_cell_that_is_not_a_number_does_not_hide_the_identities(client, folder):
+    values = fields_of(folder / X21)
+    values["applications.new[0]"] = "4321"
+    values["applications.new[2]"] = "abc"
+    found = check(client, X21, values)
+    rules = sorted((f["rule"], f["key"]) for f in found["findings"] if f["severity"] == "error")
+    assert rules == [("INPUT", "applications.new[2]"), ("T3-BALANCE", "applications[0]")]
+    assert all(":" not in f["plain"].split("：")[0] and "[" not in f["plain"][:1] for f in found["findings"])
+
+
+def test_the_preview_is_the_published_html_or_the_list_of_errors(client, folder):
+    page = client.get(f"/report/{X21}/preview")
+    assert page.status_code == 200 and "政府信息公开工作年度报告" in page.text
+    bad = (folder / X21).read_text(encoding="utf-8").replace("new:              [8,", "new:              [9,")
+    (folder / X21).write_text(bad, encoding="utf-8")
+    page = client.get(f"/report/{X21}/preview")
+    assert page.status_code == 200 and "还不能预览" in page.text and "T3-BALANCE" not in page.text
+
+
+def test_every_row_of_tables_2_3_4_has_help():
+    from generator.web.fields import active_keys, row_keys
+    from generator.web.help import help_for
+
+    for fmt in ("2021", "2019"):
+        for key in (*row_keys(fmt), *active_keys(fmt)):
+            assert help_for(key, fmt), (fmt, key)
+    assert "第十六条第一款" in help_for("applications.withheld.internal_affairs[0]")

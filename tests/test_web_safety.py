@@ -97,7 +97,7 @@ def test_concurrent_saves_from_one_version_exactly_one_wins(folder, round_):
     winner = next(i for i, r in answers.items() if r.status_code == 200)
     for i, response in answers.items():
         if i != winner:
-            assert "已被其他程序修改" in response.json()["error"]
+            assert "已被别人（或另一个窗口）保存过" in response.json()["error"]
     saved = path.read_bytes()
     assert sha(saved) == answers[winner].json()["base"]  # the file is the winner's save, whole
     data = load_text(saved.decode("utf-8")).data
@@ -175,7 +175,9 @@ def test_a_partial_save_is_refused_and_the_file_untouched(folder):
 def test_a_total_the_file_gives_is_a_field_of_the_form(folder):
     client = TestClient(create_app(folder), headers=ORIGIN)
     path = folder / X21
-    text = path.read_text(encoding="utf-8").replace("disclosed:        [8, 0, 0, 0, 0, 0]", "disclosed:        [8, 0, 0, 0, 0, 0, 8]")
+    text = path.read_text(encoding="utf-8").replace(
+        "disclosed:        [8, 0, 0, 0, 0, 0]", "disclosed:        [8, 0, 0, 0, 0, 0, 8]"
+    )
     path.write_text(text, encoding="utf-8")
     values = fields_of(path)
     assert values["applications.disclosed[6]"] == "8"
@@ -224,7 +226,9 @@ def test_this_servers_own_pages_may_post(folder, headers):
     values["text.other"] = "本机页面的改动"
     assert client.post(f"/api/save/{X21}", data=values, headers={**headers, **JSON}).status_code == 200
     assert "本机页面的改动" in (folder / X21).read_text(encoding="utf-8")
-    response = client.post("/new", data={"name": "ok.yaml", "year": "2021", "kind": "government"}, headers=headers, follow_redirects=False)
+    response = client.post(
+        "/new", data={"name": "ok.yaml", "year": "2021", "kind": "government"}, headers=headers, follow_redirects=False
+    )
     assert response.status_code == 303 and (folder / "ok.yaml").exists()
 
 
@@ -242,7 +246,9 @@ def test_pages_are_still_open_to_any_get(folder):
         pytest.param(b"text.other=%E4%B8", "不是UTF-8", id="cut-utf8"),
         pytest.param(b"text.other=%ED%A0%80", "不是UTF-8", id="surrogate"),
         pytest.param(b"text.other=%C0%AF", "不是UTF-8", id="overlong"),
-        pytest.param("text.other=第一行%0A第二行%0B".encode(), "第2行有一个看不见的控制字符（U+000B", id="vertical-tab"),
+        pytest.param(
+            "text.other=第一行%0A第二行%0B".encode(), "第2行有一个看不见的控制字符（U+000B", id="vertical-tab"
+        ),
         pytest.param(b"agency=a%00b", "控制字符（U+0000", id="nul"),
         pytest.param(b"text.other=a&text.other=b", "提交了两次", id="twice"),
     ],
@@ -278,7 +284,9 @@ def test_full_width_digits_and_leading_zeros_are_the_plain_number(folder, typed,
     assert data["applications"]["new"][1] == saved and type(data["applications"]["new"][1]) is int
 
 
-@pytest.mark.parametrize("typed", ["1e300", "9" * 5000, "1" * 101, "12345678901", "٣", "²", "1_000", "0x10", "１.５", "abc"])
+@pytest.mark.parametrize(
+    "typed", ["1e300", "9" * 5000, "1" * 101, "12345678901", "٣", "²", "1_000", "0x10", "１.５", "abc"]
+)
 def test_a_cell_that_is_not_a_plain_count_is_a_finding_on_that_cell(folder, typed):
     client = TestClient(create_app(folder), headers=ORIGIN)
     values = fields_of(folder / X21)
@@ -286,7 +294,9 @@ def test_a_cell_that_is_not_a_plain_count_is_a_finding_on_that_cell(folder, type
     for url in (f"/api/check/{X21}", f"/api/save/{X21}"):
         response = client.post(url, data=values, headers=JSON)
         assert response.status_code == 200, response.text
-        on_cell = [f for f in response.json()["findings"] if "applications.new[1]" in f["targets"] and f["severity"] == "error"]
+        on_cell = [
+            f for f in response.json()["findings"] if "applications.new[1]" in f["targets"] and f["severity"] == "error"
+        ]
         assert on_cell, response.json()["findings"]
     saved = load_text((folder / X21).read_text(encoding="utf-8")).data["applications"]["new"][1]
     assert str(saved) == typed.translate(FULL_WIDTH)  # kept as typed (a draft), never lost
@@ -294,7 +304,15 @@ def test_a_cell_that_is_not_a_plain_count_is_a_finding_on_that_cell(folder, type
 
 @pytest.mark.parametrize(
     "typed",
-    ["a\n  \nb", "\n  缩进的第二行\n第三行", " \n0", "  缩进开头\n 第二行", "第一段\u2028同一段", "制表\t符", "- 列表\n# 井号\nkey: v"],
+    [
+        "a\n  \nb",
+        "\n  缩进的第二行\n第三行",
+        " \n0",
+        "  缩进开头\n 第二行",
+        "第一段\u2028同一段",
+        "制表\t符",
+        "- 列表\n# 井号\nkey: v",
+    ],
 )
 def test_every_text_is_saved_as_typed(folder, typed):
     client = TestClient(create_app(folder), headers=ORIGIN)
@@ -364,7 +382,10 @@ def test_hostile_files_do_not_slow_or_break_the_list_or_any_page(folder):
         client.get(f"/report/{L20}")  # the first page of a fresh server imports the checks: not what is timed
         page, seconds = timed_get(client, "/")
         assert page.status_code == 200 and seconds < 1, seconds
-        rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr class="status-\w+">\s*<td>(?:<a [^>]*>)?([^<]+)(.*?)</tr>', page.text, re.S)}
+        rows = {
+            m.group(1): m.group(0)
+            for m in re.finditer(r'<tr class="status-\w+">\s*<td>(?:<a [^>]*>)?([^<]+)(.*?)</tr>', page.text, re.S)
+        }
         assert set(bad) | {X21, L20} <= set(rows)
         for name in bad:
             assert "无法读取" in rows[name], rows[name]
@@ -384,7 +405,9 @@ def test_hostile_files_do_not_slow_or_break_the_list_or_any_page(folder):
 NUMBER_KEYS = {"year", "fee_notices.sent", "fee_notices.amount_sent", "fee_notices.collected"}
 for _fmt in ("2021", "2019"):
     NUMBER_KEYS |= set(active_keys(_fmt)) | set(row_keys(_fmt)) | set(computed_keys(_fmt))
-STRIPPED = {"kind", "issuer", "date", "template", "contact.phone", "contact.address", "contact.email", "contact.website"}
+STRIPPED = {
+    "kind", "issuer", "date", "template", "contact.phone", "contact.address", "contact.email", "contact.website"
+}
 FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
@@ -394,7 +417,9 @@ cell_text = st.one_of(
     st.text(typed, max_size=12),
     st.text(max_size=4),
     st.text(alphabet="0123456789０１２３４５６７８９+-. 　e", max_size=8),
-    st.sampled_from(["７", "08", "1e300", "9" * 5000, "-1", "1.5", "NaN", "null", "~", "true", "\u3000", "٣", "&a", "*a"]),
+    st.sampled_from(
+        ["７", "08", "1e300", "9" * 5000, "-1", "1.5", "NaN", "null", "~", "true", "\u3000", "٣", "&a", "*a"]
+    ),
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
 )
 line = st.one_of(
@@ -433,11 +458,15 @@ def expected(key: str, typed: str) -> str:
 def posts(draw, keys: list[str]):
     values: dict[str, str] = {}
     texts = [k for k in keys if k.startswith("text.") or k == "agency"]
-    for key in draw(st.lists(st.sampled_from(keys), max_size=10, unique=True)) + draw(st.lists(st.sampled_from(texts), max_size=2)):
+    chosen = draw(st.lists(st.sampled_from(keys), max_size=10, unique=True))
+    chosen += draw(st.lists(st.sampled_from(texts), max_size=2))
+    for key in chosen:
         values[key] = draw(long_text if key in texts else cell_text)
     missing = []
     if draw(st.integers(0, 3)) == 0:  # now and then, fields left out
-        missing = draw(st.lists(st.sampled_from(keys + ["_base", "format", "_overview"]), min_size=1, max_size=3, unique=True))
+        missing = draw(
+            st.lists(st.sampled_from(keys + ["_base", "format", "_overview"]), min_size=1, max_size=3, unique=True)
+        )
     extra = None
     if draw(st.integers(0, 3)) == 0:  # now and then, a field the form does not have
         extra = draw(st.text(min_size=1, max_size=10).filter(lambda k: k not in keys and not k.startswith("_")))
@@ -464,7 +493,9 @@ def site(tmp_path_factory) -> Site:
     return Site(tmp_path_factory.mktemp("random-posts"))
 
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 def post_timed(client: TestClient, url: str, **kwargs):
@@ -532,7 +563,8 @@ def odd_files(draw) -> str:
     keyed = [i for i, line in enumerate(lines) if re.match(r"^ *[a-z_]+:", line)]
     for i in draw(st.lists(st.sampled_from(keyed), min_size=1, max_size=4, unique=True)):
         head = lines[i][: lines[i].index(":") + 1]
-        lines[i] = head + " " + draw(st.one_of(st.sampled_from(VALUES), st.text(typed, max_size=6).map(lambda t: json_quoted(t))))
+        value = draw(st.one_of(st.sampled_from(VALUES), st.text(typed, max_size=6).map(lambda t: json_quoted(t))))
+        lines[i] = head + " " + value
     return "\n".join(lines)
 
 

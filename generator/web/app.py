@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from ..files import os_error_zh, write_atomic
 from ..limits import MAX_INPUT_BYTES
 from ..model.forms import (
     FORMATS,
@@ -34,18 +35,23 @@ from ..model.forms import (
 from ..model.grid import table_grid
 from ..model.source import SourceError
 from ..readers.yaml import load_text, read_bounded
-from ..files import os_error_zh, write_atomic
 from .fields import BASE, OVERVIEW_SHAPE, FormError, cell_label, check_post, computed_keys, form_values
-from .service import BadName, Busy, Folder, check_fields, digest, entry, new_report, packs
+from .help import help_for
+from .service import BadName, Busy, Folder, check_fields, digest, entry, last_year_figures, new_report, packs
 
 HERE = Path(__file__).resolve().parent
+SECTIONS = ("overview", "active", "applications", "reviews", "problems", "other")  # the six parts' sections
+SHORT_PARTS = ("一 总体情况", "二 主动公开", "三 依申请公开", "四 复议诉讼", "五 问题改进", "六 其他事项")
 MAX_BODY = 2 * 1024 * 1024  # bytes of one form post: the longest real reports are well under 200 KB
 MAX_FIELDS = 2000
 # characters a clerk cannot see and a report file cannot hold: the ones YAML refuses (C0 controls but tab and line
 # ends, DEL, C1 controls but NEL, U+FFFE/U+FFFF; as the reader's _NON_PRINTABLE), which DOCX's XML refuses as well
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
-NEW_LABELS = {"name": "文件名", "year": "报告年度", "agency": "报告机关", "kind": "机关类型", "format": "报告格式", "last": "上年报告"}
-CONFLICT = "文件在打开之后已被其他程序修改（或已由他人保存）；为免覆盖，未保存。请复制您的改动后重新打开此报告"
+NEW_LABELS = {
+    "name": "文件名", "year": "报告年度", "agency": "报告机关", "kind": "机关类型", "format": "报告格式",
+    "last": "上年报告",
+}
+CONFLICT = "这份报告在您打开之后已被别人（或另一个窗口）保存过；为免互相覆盖，这次没有保存。请选择保留哪一份"
 MEDIA = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -155,7 +161,10 @@ class Web:
             "format" not in data and isinstance(data.get("year"), int) and format_for_year(data["year"]) == "2019"
         ) else "2021"
         values = form_values(data, fmt)
-        result = await run_in_threadpool(check_fields, values, text, name, self.resolve(name))
+        path = self.resolve(name)
+        result = await run_in_threadpool(check_fields, values, text, name, path)
+        last = await run_in_threadpool(last_year_figures, path, text)
+        keys = [k for k in values if not k.startswith("_")]
         pack_list = packs()
         if values["template"] not in {p for p, _ in pack_list}:
             pack_list.append((values["template"], f"{values['template']}（未找到此模板包）"))
@@ -177,6 +186,9 @@ class Web:
             base=digest(text),
             initial=result.to_json(),
             shape=values[OVERVIEW_SHAPE],
+            helps={key: help_for(key, fmt) for key in keys if help_for(key, fmt)},
+            sections=list(zip(("general", *SECTIONS), ("基本信息", *SHORT_PARTS))),
+            last=last,
         )
 
     # --- API
@@ -239,6 +251,43 @@ class Web:
         data.update(saved=True, base=digest(result.text))
         return JSONResponse(data)
 
+    async def current(self, request: Request) -> Response:
+        """The saved file's version and its values as the form shows them: for the page's version check and the
+        comparison offered when a save meets a newer file."""
+        name = request.path_params["name"]
+        text = self.read(name)
+        try:
+            data = load_text(text).data
+        except SourceError as exc:
+            raise HTTPException(422, f"文件现在无法读取：{exc.message}") from None
+        if not isinstance(data, dict):
+            raise HTTPException(422, "文件现在的内容无法在表单中显示")
+        fmt = "2019" if str(data.get("format", "")) == "2019" else "2021"
+        return JSONResponse({"base": digest(text), "values": form_values(data, fmt)})
+
+    async def preview(self, request: Request) -> Response:
+        """The saved report as it will be published (the HTML rendering), for the frame under the form; a report
+        with errors shows the list of its errors instead."""
+        name = request.path_params["name"]
+        path = self.resolve(name)
+        from ..packs import PackError
+        from ..pipeline import check_file, document_for, pack_for, render_document
+
+        checked = await run_in_threadpool(check_file, path, name)
+        if not checked.ok:
+            errors = [f for f in checked.findings if f.is_error]
+            return self.page(request, "preview-refused.html", findings=errors)
+
+        def render() -> bytes:
+            pack = pack_for(checked.report)
+            return render_document(document_for(checked.report, pack), pack, ("html",))["html"]
+
+        try:
+            data = await run_in_threadpool(render)
+        except PackError as exc:
+            raise HTTPException(500, str(exc)) from None
+        return Response(data, media_type=MEDIA["html"])
+
     async def download(self, request: Request) -> Response:
         name, fmt = request.path_params["name"], request.path_params["fmt"]
         if fmt not in MEDIA:
@@ -278,7 +327,10 @@ class Web:
         year = dt.date.today().year - 1
         defaults = {"year": str(year), "agency": "", "kind": "government", "format": "", "name": "", "last": ""}
         defaults.update({k: v for k, v in values.items() if k in defaults})
-        return {"values": defaults, "names": self.folder.names(), "kinds": KINDS, "formats": FORMATS, "error": values.get("error")}
+        return {
+            "values": defaults, "names": self.folder.names(), "kinds": KINDS, "formats": FORMATS,
+            "error": values.get("error"),
+        }
 
     async def new(self, request: Request) -> Response:
         fields = await self.form(request)
@@ -380,6 +432,28 @@ class SameOrigin:
         await self.app(scope, receive, send)
 
 
+class NoStore:
+    """`Cache-Control: no-store` on every page and answer but the static files: a page shown again (Back, a
+    restored tab) is fetched anew, with the file's version as it is now, never an old copy whose save would be
+    refused."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 def create_app(data_dir: str | Path, allowed_hosts: list[str] | None = None, max_body: int = MAX_BODY) -> Starlette:
     """The web form over the reports in `data_dir`. `allowed_hosts` guards a loopback server against DNS rebinding."""
     web = Web(Path(data_dir), max_body)
@@ -391,9 +465,11 @@ def create_app(data_dir: str | Path, allowed_hosts: list[str] | None = None, max
         Route("/report/{name}/download/{fmt}", web.download),
         Route("/api/check/{name}", web.check, methods=["POST"]),
         Route("/api/save/{name}", web.save, methods=["POST"]),
+        Route("/api/current/{name}", web.current, methods=["GET"]),
+        Route("/report/{name}/preview", web.preview, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    middleware = [Middleware(SameOrigin)]
+    middleware = [Middleware(NoStore), Middleware(SameOrigin)]
     if allowed_hosts:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
     return Starlette(

@@ -22,8 +22,8 @@ from ..model.forms import (
 from ..model.labels import place
 from ..model.scaffold import scaffold
 from ..model.source import MISSING, SourceError, value_at
-from ..readers.yaml import load_text
 from ..packs import PACK_NAME
+from ..readers.yaml import load_text
 from .yamledit import (
     REMOVE,
     FlowMap,
@@ -65,7 +65,7 @@ def text_keys(shape: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def active_keys(fmt: str) -> tuple[str, ...]:
-    keys = []
+    keys: list[str] = []
     for block in ACTIVE_BLOCKS[fmt]:
         for key, _ in block.rows:
             keys.extend(f"active.{key}" + (f".{c.field}" if c.field else "") for c in block.columns)
@@ -109,7 +109,11 @@ class FormError(ValueError):
     """A post the form refuses (400); the message is Chinese and no file is written."""
 
 
-_HIDDEN = {"format": "报告格式（隐藏字段 format）", OVERVIEW_SHAPE: "总体情况的写法（隐藏字段 _overview）", BASE: "文件版本（隐藏字段 _base）"}
+_HIDDEN = {
+    "format": "报告格式（隐藏字段 format）",
+    OVERVIEW_SHAPE: "总体情况的写法（隐藏字段 _overview）",
+    BASE: "文件版本（隐藏字段 _base）",
+}
 
 
 def _names(keys: list[str], fmt: str, labelled: bool = True) -> str:
@@ -143,7 +147,8 @@ def check_post(fields: Mapping[str, str], original: Any, need_base: bool) -> Non
     known = set(required) | set(computed_keys(fmt)) | {BASE}
     unknown = [k for k in fields if k not in known]
     if unknown:
-        raise FormError(f"提交中有本表单没有的字段：{_names(unknown, fmt, labelled=False)}；文件未改动，请从报告页面保存")
+        named = _names(unknown, fmt, labelled=False)
+        raise FormError(f"提交中有本表单没有的字段：{named}；文件未改动，请从报告页面保存")
 
 
 # --- file → form ----------------------------------------------------------------------------------------------

@@ -48,9 +48,10 @@ def make_server(data_dir: Path, host: str, sock: socket.socket):
 
 
 @contextlib.contextmanager
-def background(data_dir: Path, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve `data_dir` on a free loopback port in a thread; yields the base URL, stops on exit."""
-    sock = bind(host, 0)
+def background(data_dir: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `data_dir` on a loopback port in a thread (a free one unless `port` is given: a server restarted at the
+    same address, as `govreport serve` is); yields the base URL, stops on exit."""
+    sock = bind(host, port)
     port = sock.getsockname()[1]
     server = make_server(Path(data_dir), host, sock)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

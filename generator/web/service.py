@@ -11,20 +11,21 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..files import os_error_zh
 from ..findings import Finding, has_errors, sort_key
 from ..limits import SAVE_WAIT_SECONDS
 from ..model.forms import PART_GENERAL, PARTS, format_for_year
 from ..model.scaffold import scaffold
 from ..model.source import SourceError
-from ..readers.yaml import decode, load_text, read_bounded
 from ..model.tables import carried_figures, typed_totals
 from ..packs import PackError, load_pack
 from ..pipeline import Checked, check_text
-from ..files import os_error_zh
-from .fields import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, parse_key, to_yaml
+from ..readers.yaml import decode, load_text, read_bounded
+from .fields import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, parse_key, row_keys, to_yaml
 from .yamledit import DRAFT_MARK, set_draft
 
 SECTION_OF_PART = {PART_GENERAL: "general", "正文": "general"} | dict(
@@ -219,7 +220,53 @@ def check_fields(fields: Mapping[str, str], original: str | None, name: str, pat
         drafted += "\n"
     names = field_keys(fmt, str(fields.get(OVERVIEW_SHAPE) or "single")) + computed_keys(fmt)
     data = checked.loaded.source.data if checked.loaded.source else None
-    return Result(drafted, checked.findings, data, fmt, in_place, names)
+    findings = checked.findings + _behind(fields, original, name, path, checked.findings, names)
+    return Result(drafted, findings, data, fmt, in_place, names)
+
+
+def _behind(
+    fields: Mapping[str, str], original: str | None, name: str, path: Path | None, findings: list[Finding],
+    names: list[str],
+) -> list[Finding]:
+    """The findings a cell that is not a number hides: a report with such a cell cannot be built, so the rules
+    on the whole report (the identities, the cross-year rules) do not run. They are found by checking once more with
+    those cells read as 0, keeping only what does not concern them (an identity through such a cell is left out: its
+    sum is not known). So one mistyped cell never hides the other problems."""
+    numbers = set(row_keys("2019" if fields.get("format") == "2019" else "2021")) | {
+        n for n in names if n.startswith(("active.", "fee_notices.", "applications.", "reviews."))
+    }
+    bad = {f.key for f in findings if f.is_error and f.rule == "INPUT" and f.key in numbers and f.key in fields}
+    if not bad:
+        return []
+    stand_in = {**fields, **{key: "0" for key in bad}}
+    try:
+        text, _ = to_yaml(stand_in, original)
+        more = _check(set_draft(text, True), name, path).findings
+    except Exception:  # noqa: BLE001 - the first check stands as it is
+        return []
+    unknown = set(bad)  # and the sums through them: the row's 总计, the column's （七）总计, that column's identity
+    for key in bad:
+        match = re.fullmatch(r"(applications|reviews)\.(.+)\[(\d)\]", key)
+        if match and match.group(1) == "applications":
+            column = match.group(3)
+            unknown |= {f"applications.{match.group(2)}[6]", f"applications.total[{column}]", "applications.total[6]"}
+            unknown |= {f"applications[{column}]", "applications[6]"}
+        elif match:
+            unknown.add(f"reviews.{match.group(2)}[4]")
+    skip = set(_FROM_FIGURES)
+    if any(key.startswith("fee_notices.") for key in bad):
+        skip |= {"FEE-UNPAID", "FEE-COLLECTED", "FEE-NOTICE-AMOUNT"}
+    if any(key.startswith("active.") for key in bad):
+        skip |= {"XY-IN-FORCE", "XY-ITEMS"}
+    seen = {(f.rule, f.key, f.message) for f in findings}
+    return [
+        f for f in more
+        if (f.rule, f.key, f.message) not in seen and f.rule not in skip and f.key not in unknown
+        and not unknown & set(targets(f.key, names))
+    ]
+
+
+_FROM_FIGURES = {"INPUT", "TEXT-FIGURE", "TEXT-PERCENT", "FEE-TEXT", "XY-JUMP"}  # would quote a stand-in 0
 
 
 def targets(key: str | None, names: list[str]) -> list[str]:
@@ -247,7 +294,9 @@ def targets(key: str | None, names: list[str]) -> list[str]:
 
 def finding_json(finding: Finding, names: list[str]) -> dict:
     data = finding.to_dict()
-    data["text"] = finding.format()
+    data["text"] = finding.format()  # as `govreport check` prints it: for the 详情 view
+    cell = finding.cell()
+    data["plain"] = f"{cell}：{finding.message}" if cell else finding.message  # for the clerk: no file, line or rule
     data["targets"] = targets(finding.key, names)
     data["section"] = SECTION_OF_PART.get(finding.part or "", "general")
     return data
@@ -256,6 +305,43 @@ def finding_json(finding: Finding, names: list[str]) -> dict:
 def totals(data: Any, fmt: str) -> dict[str, str]:
     """The computed 总计 cells for the values as they stand ("" where a cell is not a whole number yet)."""
     return {key: "" if value is None else str(value) for key, value in typed_totals(data, fmt).items()}
+
+
+# --- last year's report ------------------------------------------------------------------------------------------
+def last_year_figures(path: Path, text: str) -> dict[str, str]:
+    """Last year's figure of every cell of tables 二, 三 and 四, by this form's field names, from last year's file
+    found beside this one as `govreport check` finds it (`checks.crossyear.candidates`: the name with the year one
+    less, or a sibling folder named for last year) and only when it is the same agency's. {} when there is none."""
+    from ..checks.crossyear import candidates
+    from ..model.source import value_at
+    from .fields import active_keys
+
+    try:
+        data = load_text(text).data
+        year = int(data["year"])
+    except Exception:  # noqa: BLE001 - no year, no last year
+        return {}
+    agency = re.sub(r"\s+", "", str(data.get("agency") or ""))
+    for candidate in candidates(path, year):
+        if not candidate.is_file():
+            continue
+        try:
+            last = load_text(decode(read_bounded(candidate))).data
+        except (SourceError, OSError):
+            continue
+        if not isinstance(last, dict) or last.get("year") != year - 1:
+            continue
+        if agency and re.sub(r"\s+", "", str(last.get("agency") or "")) != agency:
+            continue
+        fmt = "2019" if str(last.get("format")) == "2019" else "2021"
+        out: dict[str, str] = {}
+        for key in (*row_keys(fmt), *active_keys(fmt)):
+            value = value_at(last, parse_key(key))
+            if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                out[key] = str(value)
+        out.update((k, str(v)) for k, v in typed_totals(last, fmt).items() if v is not None)
+        return out
+    return {}
 
 
 # --- packs and new reports ------------------------------------------------------------------------------------
@@ -298,5 +384,51 @@ def new_report(year: int, agency: str, kind: str, fmt: str | None, last_text: st
         return set_draft(base, True)
     fields = form_values(load_text(base).data, fmt)
     fields.update(carried_over(load_text(last_text).data, fmt))
+    fields.update(carried_texts(last_text, fmt))
     text, _ = to_yaml(fields, base)
     return set_draft(text, True)
+
+
+_UNIT = r"(?=\s*(?:件|项|个|人次|起|次|家|万元|元))"
+
+
+def carried_texts(last_text: str, fmt: str) -> dict[str, str]:
+    """Last year's narrative as the new report's starting text, to be edited: its year written as `{{ 年度 }}` and
+    each figure that is one of last year's table figures (and only one) as that figure's placeholder, so the
+    words follow this year's tables (`{{ 本年新收 }}件`). Fields of the form, by name ({} when last year's file
+    cannot be read as a report)."""
+    from ..model.placeholders import placeholders, values
+    from ..readers.yaml import load_string
+
+    loaded = load_string(last_text, "上年报告")
+    data = loaded.source.data if loaded.source else None
+    if loaded.report is None or not isinstance(data, dict) or not isinstance(data.get("text"), dict):
+        return {}
+    known = placeholders(fmt)
+    figures: dict[str, list[str]] = {}
+    for name, value in values(loaded.report).items():
+        if name in known and name != "年度" and re.fullmatch(r"[1-9][0-9]*", value):
+            figures.setdefault(value, []).append(name)
+    year = str(loaded.report.year)
+
+    def carry(text: str) -> str:
+        text = re.sub(rf"(?<![0-9]){year}(?=\s*年)", "{{ 年度 }}", text)
+        for value, names in figures.items():
+            if len(names) == 1:
+                text = re.sub(rf"(?<![0-9.{{]){value}{_UNIT}", f"{{{{ {names[0]} }}}}", text)
+        return text
+
+    out: dict[str, str] = {}
+    texts = data["text"]
+    for key in ("preface", "problems", "other"):
+        if isinstance(texts.get(key), str):
+            out[f"text.{key}"] = carry(texts[key]).rstrip("\n")
+    overview = texts.get("overview")
+    if isinstance(overview, str):
+        out["text.overview"] = carry(overview).rstrip("\n")
+    elif isinstance(overview, dict):
+        out[OVERVIEW_SHAPE] = "aspects"
+        for aspect, value in overview.items():
+            if isinstance(value, str):
+                out[f"text.overview.{aspect}"] = carry(value).rstrip("\n")
+    return out

@@ -102,12 +102,15 @@ def plain_leaf(text: str, allowed: re.Pattern, default: str | None = None) -> Le
 
 
 def _reads_as_text(text: str) -> bool:
-    """Whether `text` written bare reads back as the same text (a pack named "0" or "true" must be quoted)."""
+    """Whether `text` written bare reads back as the same text (a pack named "0", "true" or "1e3" must be quoted):
+    asked of PyYAML and of the reader the file is read back with (which reads "1e3" as a number)."""
     import yaml
 
     try:
-        return yaml.safe_load(text) == text
-    except yaml.YAMLError:
+        if yaml.safe_load(text) != text:
+            return False
+        return load_text(f"value: {text}\n").data == {"value": text}
+    except (yaml.YAMLError, SourceError):
         return False
 
 
@@ -206,7 +209,9 @@ def _key_lines(key: str, node: Any, indent: int) -> list[str]:
 
 
 # --- the line editor ------------------------------------------------------------------------------------------
-_KEY_LINE = re.compile(r"""^(?P<indent> *)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-][^:#]*?))[ \t]*:(?=[ \t]|$)""")
+_KEY_LINE = re.compile(
+    r"""^(?P<indent> *)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-][^:#]*?))[ \t]*:(?=[ \t]|$)"""
+)
 
 
 def _split_value(rest: str) -> tuple[str, str, str]:
@@ -282,7 +287,10 @@ class Editor:
         if same(value_at(self.data, path), node):
             return
         index, indent, start, value, gap, comment = self._key(path)
-        if value == "" and isinstance(node, dict) and not isinstance(node, FlowMap) and isinstance(value_at(self.data, path), dict):
+        if (
+            value == "" and isinstance(node, dict) and not isinstance(node, FlowMap)
+            and isinstance(value_at(self.data, path), dict)
+        ):
             keys = tuple(node)
             for i, (key, child) in enumerate(node.items()):
                 self.write(path + (key,), child, keys[:i])
