@@ -180,26 +180,6 @@ def _overview(report, pack: Pack) -> list[Block]:
     return blocks
 
 
-# --- the official tables -------------------------------------------------------------------------------------------
-# The labels of the tables' narrow columns, line by line ("|") as the official form (and the reports that copy it) sets
-# them: 商业/企业, （三）不予/公开, 结果/维持; 自然人 on one line; 三、本年度办理结果 one character a line, read
-# downwards in its column two characters wide. Each column is wide enough for its labels' longest line. Other labels
-# are wide enough for their column or are sentences, which break anywhere.
-_LABEL_LINES = {
-    lines.replace("|", ""): tuple(lines.split("|"))
-    for lines in (
-        "自然人", "商业|企业", "科研|机构", "社会|公益|组织", "法律|服务|机构", "其他", "总计",
-        "（三）不予|公开", "（四）无法|提供", "（五）不予|处理", "（六）其他|处理", "三、|本|年|度|办|理|结|果",
-        "结果|维持", "结果|纠正", "其他|结果", "尚未|审结",
-    )
-}
-
-
-def label(text: str, **spans) -> Cell:
-    """A label cell, set line by line where its column is narrow (see _LABEL_LINES)."""
-    return Cell(text, lines=_LABEL_LINES.get(text, ()), **spans)
-
-
 # --- the tables, from the official grid (model/grid.py) ---------------------------------------------------------
 def _figures(report) -> dict[str, int | Decimal]:
     """Every number cell's figure by its input key ("applications.new[0]", "active.rules.issued"), totals computed."""
@@ -221,7 +201,7 @@ def _figures(report) -> dict[str, int | Decimal]:
 
 def _cell(cell: GridCell, figures: dict[str, int | Decimal]) -> Cell:
     if cell.key is None:
-        text, lines = cell.text, _LABEL_LINES.get(cell.text, ())
+        text, lines = cell.text, cell.lines
     else:
         value = figures[cell.key]
         text, lines = (signed(value) if cell.kind == SIGNED else number(value)), ()

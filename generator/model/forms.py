@@ -267,3 +267,17 @@ def deadline(kind: str, year: int) -> dt.date:
 
 
 KINDS = {"government": "人民政府（含乡镇、街道）", "department": "县级以上人民政府部门"}
+
+
+# The labels of the tables' narrow columns, line by line ("|") as the official form (and the reports that copy it)
+# sets them: 商业/企业, （三）不予/公开, 结果/维持; 自然人 on one line; 三、本年度办理结果 one character a line, read
+# downwards in its column two characters wide. Every client that draws a table sets them so (the document, the web
+# form's grid); other labels are wide enough for their column, or are sentences, which break anywhere.
+LABEL_LINES: dict[str, tuple[str, ...]] = {
+    lines.replace("|", ""): tuple(lines.split("|"))
+    for lines in (
+        "自然人", "商业|企业", "科研|机构", "社会|公益|组织", "法律|服务|机构", "其他", "总计",
+        "（三）不予|公开", "（四）无法|提供", "（五）不予|处理", "（六）其他|处理", "三、|本|年|度|办|理|结|果",
+        "结果|维持", "结果|纠正", "其他|结果", "尚未|审结",
+    )
+}

@@ -20,6 +20,7 @@ from .forms import (
     APPLICATION_ROWS,
     APPLICATIONS_CORNER,
     FORMATS,
+    LABEL_LINES,
     ORGANISATION_COLUMNS,
     RESULTS_LABEL,
     REVIEW_GROUPS,
@@ -46,6 +47,11 @@ class GridCell:
     align: str = "center"  # "center" | "left"
     key: str | None = None  # input path of a number cell, e.g. "applications.new[0]", "active.rules.issued"
     kind: str | None = None  # for a number cell: COUNT | SIGNED | MONEY | TOTAL_CELL
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """A narrow column's label line by line, as the official form sets it (forms.LABEL_LINES); () otherwise."""
+        return LABEL_LINES.get(self.text, ()) if self.key is None else ()
 
     @property
     def computed(self) -> bool:
