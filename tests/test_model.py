@@ -206,3 +206,26 @@ def test_init_bad_options_are_usage_errors(runner, tmp_path, args):
     result = runner.invoke(app, base + args)
     assert result.exit_code == 2
     assert not (tmp_path / "x.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    "typed, says",
+    [
+        ("８", "“８”是全角数字：请改为半角数字 8"),
+        ("１２", "“１２”是全角数字：请改为半角数字 12"),
+        ("08", "“08”前面多了 0：请写 8"),
+        ("'7'", "“7”加了引号，是文字：请去掉引号，写 7"),
+        ("1" * 40, "数值过大"),
+        ("七", "应为整数，而不是“七”"),
+    ],
+)
+def test_a_number_kept_as_text_says_what_to_type(typed, says):
+    """What a clerk types that YAML keeps as text — full-width digits (an input method in full-width mode), a leading
+    zero, quotes — is a located error that says what to type instead; nothing is changed silently."""
+    text = (Path(__file__).resolve().parent.parent / "inputs" / "xilinhot-2021.yaml").read_text(encoding="utf-8")
+    line = next(row for row in text.splitlines() if row.startswith("  new:"))
+    bad = text.replace(line, line.replace("[8,", f"[{typed},", 1))
+    loaded = load_string(bad, "t.yaml")
+    errors = [f for f in loaded.findings if f.is_error]
+    assert len(errors) == 1 and says in errors[0].message and errors[0].column == "自然人", errors
+    assert errors[0].line == bad.splitlines().index(line.replace("[8,", f"[{typed},", 1)) + 1

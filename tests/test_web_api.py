@@ -104,7 +104,7 @@ def test_list_skips_a_symlink_out_of_the_folder(client, folder, tmp_path):
 def test_report_page_is_the_official_grid(client, name, fmt):
     page = client.get(f"/report/{name}")
     assert page.status_code == 200
-    html = page.text
+    html = page.text.replace("<br>", "")  # a narrow column's label is set line by line (商业<br>企业)
     for spec in APPLICATION_ROWS[fmt]:
         assert spec.label in html
         key = f"applications.{spec.key}"

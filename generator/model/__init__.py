@@ -171,9 +171,10 @@ def _message(error: ErrorDetails, path: tuple, fmt: str) -> str:
             return "应为整数，而不是 true/false"
         if isinstance(value, (list, dict)):
             return "应为一个整数"
-        # too many digits to be read as a number
-        if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):
-            return _too_large(value)
+        if isinstance(value, str):
+            typed = _typed_number(value)
+            if typed:
+                return typed
         return f"应为整数，而不是“{shown(value)}”"
     if kind == "greater_than_equal":
         if path and path[-1] == "year":
@@ -197,6 +198,26 @@ def _message(error: ErrorDetails, path: tuple, fmt: str) -> str:
     if kind in ("string_type",):
         return "应为文字"
     return error["msg"]
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
+
+
+def _typed_number(text: str) -> str | None:
+    """What to type instead of a number YAML kept as text: full-width digits (a Chinese input method in full-width
+    mode), a leading zero (YAML reads 08 as text), or too many digits to be a count. None: not a number at all."""
+    plain = text.strip().translate(_FULL_WIDTH_DIGITS)
+    if not re.fullmatch(r"[+-]?[0-9]+", plain):
+        return None
+    digits = plain.lstrip("+-")
+    if len(digits) > 12:
+        return _too_large(text)
+    number = int(plain, 10)
+    if plain != text.strip():
+        return f"“{shown(text)}”是全角数字：请改为半角数字 {number}（输入法切换到半角后输入）"
+    if len(digits) > 1 and digits.startswith("0"):
+        return f"“{shown(text)}”前面多了 0：请写 {number}"
+    return f"“{shown(text)}”加了引号，是文字：请去掉引号，写 {number}"
 
 
 def _too_large(value: Any) -> str:
