@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jinja2 import TemplateError
 
@@ -54,6 +55,7 @@ _LABEL_EM = 4.0
 _HEADER_BREAKS = re.compile(r"(?<=[，。、；：）〕」』])|(?=[（〔「『])")
 
 
+@lru_cache(maxsize=4096)  # the labels recur in every report, and most figures are short
 def _em_width(text: str) -> float:
     halves = sum(1 for ch in text if width_in_characters(ch) < 1)
     return width_in_characters(text) + halves * (_HALF_WIDTH_EM - 0.5)
