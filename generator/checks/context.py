@@ -28,7 +28,9 @@ from typing import Any
 from ..findings import Finding, Rule
 from ..model import Loaded
 from ..model.labels import KeyPath, Place, dotted, line_path, place
+from ..model.placeholders import table_figures
 from ..model.source import Source
+from ..model.tables import ApplicationsTable, applications_table
 from ..packs import ResolvedPack, resolve_pack
 
 _PLACE: Any = object()  # an override not given: as the path says
@@ -61,6 +63,16 @@ class CheckContext:
         from ..packs.filling import narrative
 
         return narrative(self.report, self.source)
+
+    @cached_property
+    def applications(self) -> ApplicationsTable:
+        """Table 三 with its totals computed, once for all the rules."""
+        return applications_table(self.report)
+
+    @cached_property
+    def figures(self) -> dict:
+        """The figures the narrative's placeholders and claims are drawn from (model.placeholders.table_figures)."""
+        return table_figures(self.report, self.applications)
 
     def run(self, rule: Rule) -> list[Finding]:
         """Every finding of `rule` on this report (the rule is the running one while it runs)."""

@@ -147,7 +147,7 @@ def carried_matches(ctx: CheckContext) -> Iterator[Finding]:
     prior = _prior(ctx)
     if prior is None:
         return
-    this = applications_table(ctx.report).by_key["carried_over"].values
+    this = ctx.applications.by_key["carried_over"].values
     last = applications_table(prior).by_key["carried_forward"].values
     for index in range(len(APPLICANT_COLUMNS)):  # 总计 follows from the six columns
         if this[index] != carried_over(last[index]):

@@ -9,7 +9,6 @@ from typing import Iterator
 
 from ..findings import RULES, Finding, Severity
 from ..model.forms import PARTS, application_row
-from ..model.tables import applications_table
 from .context import CheckContext
 
 PART6 = PARTS[5]
@@ -33,7 +32,7 @@ def _is_2021(ctx: CheckContext) -> bool:
 def unpaid_needs_notice(ctx: CheckContext) -> Iterator[Finding]:
     if not _is_2021(ctx):
         return
-    unpaid = applications_table(ctx.report).by_key["other.unpaid_fee"].total
+    unpaid = ctx.applications.by_key["other.unpaid_fee"].total
     if unpaid > 0 and ctx.report.fee_notices.sent == 0:
         row = application_row("2021", "other.unpaid_fee")
         sent = ("fee_notices", "sent")
@@ -94,7 +93,7 @@ def text_agrees_with_fees(ctx: CheckContext) -> Iterator[Finding]:
     if item is None or item.problems:
         return
     fees = ctx.report.fee_notices
-    unpaid = applications_table(ctx.report).by_key["other.unpaid_fee"].total
+    unpaid = ctx.applications.by_key["other.unpaid_fee"].total
     for offset, line in enumerate(item.text.split("\n"), start=1):
         said = None
         if (fees.sent > 0 or unpaid > 0) and (match := _NO_NOTICE.search(line)):

@@ -11,7 +11,7 @@ from typing import Iterator
 from ..findings import RULES, Finding, Severity
 from ..model.forms import APPLICANT_COLUMNS, APPLICATION_COLUMNS, PARTS, REVIEW_GROUPS
 from ..model.labels import table3_column
-from ..model.tables import applications_table, reviews_table
+from ..model.tables import reviews_table
 from .context import CheckContext
 
 PART3, PART4 = PARTS[2], PARTS[3]
@@ -25,7 +25,7 @@ PART3, PART4 = PARTS[2], PARTS[3]
     PART3,
 )
 def row_totals(ctx: CheckContext) -> Iterator[Finding]:
-    for row in applications_table(ctx.report).rows:
+    for row in ctx.applications.rows:
         if row.spec.kind == "total":
             continue  # its 总计 is checked with the rest of the total row
         if row.given_total is not None and row.given_total != row.total:
@@ -42,7 +42,7 @@ def row_totals(ctx: CheckContext) -> Iterator[Finding]:
     PART3,
 )
 def results_total(ctx: CheckContext) -> Iterator[Finding]:
-    table = applications_table(ctx.report)
+    table = ctx.applications
     given = ctx.report.applications.total
     if given is None:
         return
@@ -64,7 +64,7 @@ def results_total(ctx: CheckContext) -> Iterator[Finding]:
     PART3,
 )
 def balance(ctx: CheckContext) -> Iterator[Finding]:
-    table = applications_table(ctx.report)
+    table = ctx.applications
     new, carried, total, forward = (table.by_key[key] for key in ("new", "carried_over", "total", "carried_forward"))
     for index in range(len(APPLICATION_COLUMNS)):
         left = new.values[index] + carried.values[index]

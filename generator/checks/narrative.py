@@ -16,7 +16,6 @@ from typing import Any, Iterator, cast
 from ..findings import RULES, Finding, Severity
 from ..model.forms import PARTS, TOTAL, application_row
 from ..model.narrative import NarrativeText
-from ..model.placeholders import table_figures
 from ..model.tables import applications_table
 from .context import CheckContext
 from .numerals import COUNT, parse_count
@@ -406,7 +405,7 @@ def placeholder_problems(ctx: CheckContext) -> Iterator[Finding]:
     "也可指本年新收加上年结转，两种都算对。",
 )
 def figures_match(ctx: CheckContext) -> Iterator[Finding]:
-    figures = table_figures(ctx.report)
+    figures = ctx.figures
     for item, claim in _stated(ctx):
         where = expected(claim, ctx.report, figures)
         if claim.value not in where.values:
@@ -444,7 +443,7 @@ def _close(stated: Decimal, share: Decimal) -> bool:
     "允许末位四舍五入或截断的差异。",
 )
 def percents_match(ctx: CheckContext) -> Iterator[Finding]:
-    figures = table_figures(ctx.report)
+    figures = ctx.figures
     denominators = {
         "办结": figures["total"],
         "本年新收": figures["new"],

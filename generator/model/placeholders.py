@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from .figures import number, percent
 from .forms import REVIEW_GROUPS
-from .tables import applications_table, reviews_table
+from .tables import ApplicationsTable, applications_table, reviews_table
 
 MARKERS = ("{{", "{%", "{#")
 TAG = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -23,9 +23,10 @@ class Placeholder:
     value: Callable[[Any, dict], str]
 
 
-def table_figures(report) -> dict:
-    """The numbers every placeholder is drawn from, computed once per report."""
-    table = applications_table(report)
+def table_figures(report, table: ApplicationsTable | None = None) -> dict:
+    """The numbers every placeholder is drawn from, computed once per report (from `table`, its table 三, when the
+    caller has it already)."""
+    table = table if table is not None else applications_table(report)
 
     def group(prefix: str) -> int:
         return sum(row.total for row in table.rows if row.spec.key == prefix or row.spec.key.startswith(prefix + "."))
