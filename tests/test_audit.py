@@ -322,3 +322,23 @@ def test_write_summary_of_nothing_wrong(tmp_path: Path) -> None:
     written = write_summary([result], tmp_path / "report.html")
     assert [p.name for p in written] == ["report.html", "report.csv"]
     assert "没有任何报告未通过的规则" in written[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "name, content, says",
+    [
+        ("broken.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8, "PDF 文件损坏，或不是 PDF"),
+        ("picture.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64, "不是文本文件"),
+        ("binary.txt", b"\x00\x01\x02 not text", "不是文本文件"),
+        ("old.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 64, "另存为 .docx"),
+    ],
+)
+def test_a_file_that_is_not_a_readable_report_is_refused_in_chinese(tmp_path, name, content, says):
+    """A damaged PDF, a picture, a binary file, an old .doc: one Chinese line that says what to do, exit code 1,
+    no traceback and nothing of poppler's English on its own."""
+    target = tmp_path / name
+    target.write_bytes(content)
+    result = CliRunner().invoke(app, ["audit", str(target)])
+    assert result.exit_code == 1, result.output
+    assert says in result.output and "Traceback" not in result.output
+    assert not any(line.startswith("Syntax Error") for line in result.output.splitlines())

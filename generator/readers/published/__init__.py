@@ -43,9 +43,13 @@ def read_published(path: Path | str, display: str | None = None) -> Published:
         return read_docx(path, file)
     if suffix == ".pdf":
         return read_pdf(path, file)
+    if suffix in (".doc", ".wps"):
+        raise ReadError("旧版 Word/WPS 文件（.doc、.wps）读不了：请在 Word 或 WPS 中另存为 .docx 后再试")
     raw = _bounded(path)
     if suffix in (".html", ".htm", ".shtml", ".xhtml"):
         return read_html(raw, file)
+    if b"\x00" in raw[:8192]:
+        raise ReadError("不是文本文件（也不是网页、.docx 或 .pdf）：已发布的报告请存为这几种格式之一")
     return read_text(decode_html(raw), file)
 
 

@@ -214,7 +214,9 @@ def pdf_text(path: Path) -> str:
         except subprocess.TimeoutExpired:
             raise ReadError(f"读取PDF超过{PDF_SECONDS}秒，已放弃") from None
         if done.returncode != 0:
-            raise ReadError("无法读取PDF：" + done.stderr.decode("utf-8", "replace").strip()[:200])
+            said = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+            detail = f"（pdftotext：{said[-1][:160]}）" if said else ""
+            raise ReadError(f"PDF 文件损坏，或不是 PDF{detail}")
         return done.stdout.decode("utf-8", "replace")
     try:
         import pypdf
