@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from generator.audit import audit_file, audit_sources, read, run
@@ -342,3 +343,27 @@ def test_a_file_that_is_not_a_readable_report_is_refused_in_chinese(tmp_path, na
     assert result.exit_code == 1, result.output
     assert says in result.output and "Traceback" not in result.output
     assert not any(line.startswith("Syntax Error") for line in result.output.splitlines())
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in sorted((ROOT / "inputs").glob("*.yaml"))])
+def test_a_published_pdf_imports_with_its_paragraphs_whole(tmp_path, stem):
+    """The narrative of a report read from its PDF: no page number ("— 3 —") left in it, and a paragraph that runs
+    over a page joined again — the same paragraphs as the input it was rendered from."""
+    from generator.pipeline import check_file, render_to
+
+    rendered = render_to(check_file(ROOT / "inputs" / f"{stem}.yaml"), tmp_path, stem, ("pdf",))
+    data = yaml.safe_load(to_input(read_published(rendered[0])).text)
+    original = load_string((ROOT / "inputs" / f"{stem}.yaml").read_text(encoding="utf-8")).report
+    assert original is not None
+
+    def paragraphs(text: str) -> list[str]:  # the document writes a seed's small brackets ﹝2020﹞ as 〔2020〕
+        text = text.replace("﹝", "〔").replace("﹞", "〕")
+        return [re.sub(r"\s", "", p) for p in text.split("\n\n") if p.strip()]
+
+    assert paragraphs(data["text"]["problems"]) == paragraphs(original.text.problems)
+    # 六 goes on with a province pack's extra sections (the Sichuan pack's 人大代表建议…), which import keeps in 六
+    other = paragraphs(original.text.other)
+    assert paragraphs(data["text"]["other"])[: len(other)] == other
+    if isinstance(original.text.overview, str):
+        assert paragraphs(data["text"]["overview"]) == paragraphs(original.text.overview)
+    assert not re.search(r"—\s*\d+\s*—", str(data["text"]))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .chars import normal, simplified
-from .tokens import Place
+from .tokens import Place, is_page_number
 
 Line = tuple[str, Place]
 
@@ -118,7 +119,11 @@ def _signature(meta: Meta, lines: list[Line], texts: list[str]) -> None:
                 before = [i for i in filled if i < index][-1:]
                 if before:
                     text = texts[before[0]]
-                    if len(text) <= 40 and not text.endswith(("。", "；", "：")) and _SIGNATURE_WORDS.search(text):
+                    raw = lines[before[0]][0]
+                    # the issuer: an agency's words, or a short line set far right, as a 落款 is (a PDF's layout)
+                    right = len(raw) - len(raw.lstrip()) >= 8
+                    named = _SIGNATURE_WORDS.search(text) or right
+                    if len(text) <= 40 and not text.endswith(("。", "；", "：")) and named:
                         meta.issuer, meta.issuer_at = lines[before[0]][0].strip(), lines[before[0]][1]
                 return
     for index, text in enumerate(texts[:40]):
@@ -237,17 +242,46 @@ def _is_page_furniture(text: str) -> bool:
     return not text or bool(re.search(r"(发布时间|发布日期|来源[:：]|浏览|字体[:：]|当前位置|网站首页|【打印】)", text))
 
 
+def _indented(text: str, pdf: bool) -> bool:
+    """A line that starts a paragraph by its indent (空两字): pdftotext's layout keeps it as one space or more."""
+    return text[:1].isspace() if pdf else (text[:2].isspace() or text.startswith("\u3000"))
+
+
+def _width(text: str) -> int:
+    """A printed line's width in half characters, the spaces pdftotext puts for a justified line's gaps left out."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text if not ch.isspace())
+
+
 def _paragraphs(lines: list[Line], pdf: bool) -> str:
-    paragraphs: list[str] = []
+    """The lines as paragraphs. A PDF's text layer has a line per printed line: a line goes on the paragraph before
+    it unless it starts a new one — indented (空两字), where the document indents its paragraphs' first lines, or
+    after a short line that ends a sentence (a paragraph's last line; pdftotext loses the indent of a page's first
+    line)."""
+    kept = []
     for text, _ in lines:
         stripped = text.strip().replace("\u00a0", " ").strip()
-        if not stripped or _JUNK.match(simplified(stripped)):
-            continue
-        indented = text[:2].isspace() or text.startswith("\u3000")
-        if pdf and paragraphs and not indented and not paragraphs[-1].endswith(("。", "：", ":")):
+        if not stripped or _JUNK.match(simplified(stripped)) or (pdf and is_page_number(stripped)):
+            continue  # nothing, a site's furniture, or a PDF's page number ("— 1 —") between two pages' lines
+        kept.append((text, stripped))
+    indents = sum(1 for text, _ in kept if _indented(text, pdf))
+    by_indent = pdf and 0 < indents < 0.8 * len(kept)  # first lines indented, the others not
+    widths = sorted(_width(stripped) for _, stripped in kept)
+    full = widths[int(0.8 * (len(widths) - 1))] if widths else 0  # a full line's width: most lines are full
+    paragraphs: list[str] = []
+    last = ""  # the line before, as printed
+    for text, stripped in kept:
+        ended = last.endswith(("。", "：", ":", "！", "？"))
+        if not paragraphs:
+            new = True
+        elif by_indent:
+            new = _indented(text, pdf) or (ended and _width(last) < 0.9 * full)
+        else:
+            new = ended
+        if pdf and not new:
             paragraphs[-1] += stripped
         else:
             paragraphs.append(stripped)
+        last = stripped
     return "\n\n".join(paragraphs)
 
 

@@ -121,7 +121,12 @@ def cell_tokens(text: str, place: Place) -> list[Token]:
     return tokens or [Token(BLANK, "", place)]
 
 
-_PAGE_NUMBER = re.compile(r"^[\s\-－—–]*\d{1,4}[\s\-－—–]*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
+PAGE_NUMBER = re.compile(r"^[\s\-－—–]*\d{1,4}[\s\-－—–]*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
+
+
+def is_page_number(line: str) -> bool:
+    """A PDF's page number on a line of its own: "— 1 —", "-2-", "第 3 页" (a bare figure may be a table's cell)."""
+    return bool(PAGE_NUMBER.match(line) and re.search(r"[-－—–页]", line))
 
 
 def text_tokens(text: str, pdf: bool = False) -> list[Token]:
@@ -131,7 +136,7 @@ def text_tokens(text: str, pdf: bool = False) -> list[Token]:
         for page_no, page in enumerate(text.split("\f"), start=1):
             lines = page.splitlines()
             for line_no, line in enumerate(lines, start=1):
-                if _PAGE_NUMBER.match(line) and re.search(r"[-－—–页]", line):
+                if is_page_number(line):
                     continue
                 tokens.extend(line_tokens(line, Place(line=line_no, page=page_no)))
         return tokens
