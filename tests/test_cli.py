@@ -407,3 +407,23 @@ def test_console_help_is_chinese():
     for command in ("init", "check", "render"):
         assert command in proc.stdout
     assert "政府信息公开工作年度报告" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (("check",), "缺少参数 FILES"),
+        (("check", "--bogus", "x.yaml"), "没有选项 --bogus"),
+        (("nocmd",), "没有命令 nocmd"),
+        (("render", "x.yaml"), "缺少选项 -o / --out"),
+        (("init", "--year", "abc"), "--year 的值不对：应为整数"),
+        (("check", "--previous"), "选项 --previous 后面要写一个值"),
+    ],
+)
+def test_usage_errors_are_said_in_chinese(tmp_path, args, says):
+    """A command called wrongly: one Chinese line naming what is wrong and the command to run for help, exit
+    code 2 — not click's English ("Missing argument", "No such option")."""
+    done = _run(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert says in done.stderr and "-h 查看用法" in done.stderr, done.stderr
+    assert not re.search(r"Missing|No such|Invalid value|Error", done.stderr), done.stderr

@@ -19,11 +19,25 @@ from .app import app
 
 
 def main() -> None:
+    """The console script: the commands, with usage errors said in Chinese (usage.py) and exit code 2."""
+    from typer._click import exceptions as click_errors
+
+    from .usage import usage_message
+
     try:
-        app()
+        code = app(standalone_mode=False, prog_name="govreport")
     except KeyboardInterrupt:  # pragma: no cover - interactive
         typer.echo("已中断", err=True)
         sys.exit(130)
+    except click_errors.NoArgsIsHelpError:
+        sys.exit(2)  # the help is printed already
+    except click_errors.UsageError as exc:
+        typer.echo(usage_message(exc), err=True)
+        sys.exit(exc.exit_code)
+    except click_errors.ClickException as exc:  # a file Typer itself could not open, say
+        typer.echo(f"错误：{exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
