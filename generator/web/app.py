@@ -38,6 +38,7 @@ from ..readers.yaml import load_text, read_bounded
 from .fields import BASE, OVERVIEW_SHAPE, FormError, cell_label, check_post, computed_keys, form_values
 from .help import help_for
 from .service import BadName, Busy, Folder, check_fields, digest, entry, last_year_figures, new_report, packs
+from .switch import FORMAT_NAMES, SHAPE_NAMES, Switch, format_choice, notes_of, switch, with_notes
 
 HERE = Path(__file__).resolve().parent
 SECTIONS = ("overview", "active", "applications", "reviews", "problems", "other")  # the six parts' sections
@@ -189,6 +190,11 @@ class Web:
             helps={key: help_for(key, fmt) for key in keys if help_for(key, fmt)},
             sections=list(zip(("general", *SECTIONS), ("基本信息", *SHORT_PARTS))),
             last=last,
+            choice=format_choice(values["year"], fmt),
+            format_names=FORMAT_NAMES,
+            short_formats={"2021": "2021年格式", "2019": "2019年试行格式"},
+            shape_names=SHAPE_NAMES,
+            kept_notes=notes_of(text),
         )
 
     # --- API
@@ -211,17 +217,28 @@ class Web:
         original = self.read(name)
         fields = await self.form(request)
         result = await run_in_threadpool(self.checked, fields, original, name, path, False)
-        return JSONResponse(result.to_json())
+        data = result.to_json()
+        data["formats"] = format_choice(fields.get("year", ""), result.fmt)
+        return JSONResponse(data)
 
-    def store(self, fields: dict[str, str], name: str, path: Path):
+    def store(self, fields: dict[str, str], name: str, path: Path, target: tuple[str, str] | None = None):
         """Save as one compare-and-swap: under the file's lock, the file must still be the version the page was
-        opened on (`_base`); the new text is written to a temporary file and renamed over it."""
+        opened on (`_base`); the new text is written to a temporary file and renamed over it. `target`: the
+        (format, shape) the report is switched to (`switch.switch`); the answer is then (result, switch)."""
         try:
             with self.folder.lock(path):
                 original = self.read(name)
                 if fields.get(BASE) is not None and fields[BASE] != digest(original):
                     raise HTTPException(409, CONFLICT)
-                result = self.checked(fields, original, name, path, True)
+                switched = None
+                if target is None:
+                    result = self.checked(fields, original, name, path, True)
+                else:
+                    switched = self.switched(fields, original, target, True)
+                    prepared = with_notes(original, switched.notes)
+                    result = check_fields(
+                        switched.fields, prepared, name, path, switched=switched.source[0] != switched.target[0]
+                    )
                 data = result.text.encode("utf-8")
                 if len(data) > MAX_INPUT_BYTES:
                     raise HTTPException(
@@ -235,9 +252,22 @@ class Web:
                     write_atomic(path, data)
                 except OSError as exc:
                     raise HTTPException(500, f"无法写入文件：{os_error_zh(exc)}；原文件未改动") from None
-                return result
+                return result if target is None else (result, switched)
         except Busy:
             raise HTTPException(503, "此报告正有另一次保存在进行，请稍后再保存") from None
+
+    @staticmethod
+    def switched(fields: dict[str, str], original: str, target: tuple[str, str], need_base: bool) -> Switch:
+        """The posted form (checked as a whole report) switched to `target` (format, shape); FormError → 400."""
+        try:
+            data = load_text(original).data
+        except SourceError:
+            data = None
+        try:
+            check_post(fields, data, need_base)
+            return switch(fields, target[0], target[1], original)
+        except FormError as exc:
+            raise HTTPException(400, str(exc)) from None
 
     async def save(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -248,7 +278,26 @@ class Web:
         if "application/json" not in request.headers.get("accept", ""):
             return RedirectResponse(f"/report/{quote(name)}?saved=1", status_code=303)
         data = result.to_json()
-        data.update(saved=True, base=digest(result.text))
+        data.update(saved=True, base=digest(result.text), formats=format_choice(fields.get("year", ""), result.fmt))
+        return JSONResponse(data)
+
+    async def switch(self, request: Request) -> Response:
+        """Switch the report's format or the shape of part 一: without `confirm`, what the switch would carry, move
+        and leave out (nothing written); with `confirm=1`, the switched report saved as a save is (409 on a newer
+        file), with the values that have no place kept in the file as notes."""
+        name = request.path_params["name"]
+        path = self.resolve(name)
+        original = self.read(name)
+        fields = await self.form(request)
+        query = request.query_params
+        fmt = query.get("format") or fields.get("format") or "2021"
+        shape = query.get("shape") or fields.get(OVERVIEW_SHAPE) or "single"
+        if query.get("confirm") != "1":
+            switched = await run_in_threadpool(self.switched, fields, original, (fmt, shape), False)
+            return JSONResponse(switched.to_json())
+        result, switched = await run_in_threadpool(self.store, fields, name, path, (fmt, shape))
+        data = switched.to_json()
+        data.update(result.to_json(), saved=True, base=digest(result.text))
         return JSONResponse(data)
 
     async def current(self, request: Request) -> Response:
@@ -466,6 +515,7 @@ def create_app(data_dir: str | Path, allowed_hosts: list[str] | None = None, max
         Route("/api/check/{name}", web.check, methods=["POST"]),
         Route("/api/save/{name}", web.save, methods=["POST"]),
         Route("/api/current/{name}", web.current, methods=["GET"]),
+        Route("/api/switch/{name}", web.switch, methods=["POST"]),
         Route("/report/{name}/preview", web.preview, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

@@ -205,8 +205,16 @@ def _nested(tree: dict, path: tuple, node: Any) -> None:
     tree[path[-1]] = node
 
 
-def tree(fields: Mapping[str, str], fmt: str) -> dict:
-    """The values the form writes, in the contract's key order."""
+# keys of one format that the other does not have: taken out of the file when a report is switched to the other
+_FOREIGN: dict[str, dict[str, tuple[str, ...]]] = {
+    "2021": {"active": ("other_services", "procurement")},
+    "2019": {"": ("fee_notices",)},
+}
+
+
+def tree(fields: Mapping[str, str], fmt: str, switched: bool = False) -> dict:
+    """The values the form writes, in the contract's key order. `switched`: the report is being switched from the
+    other format, and the keys only that format has are taken out of the file."""
     get = lambda key: str(fields.get(key, ""))  # noqa: E731
     t: dict[str, Any] = {
         "format": Leaf(f'"{fmt}"', fmt),
@@ -258,6 +266,13 @@ def tree(fields: Mapping[str, str], fmt: str) -> dict:
             row.append(number_leaf(get(f"reviews.{group.key}[4]")))
         reviews[group.key] = row
     t["reviews"] = reviews
+    if switched:
+        for item in active.values():
+            if isinstance(item, FlowMap):
+                item.exact = True
+        for parent, keys in _FOREIGN[fmt].items():
+            mapping: dict[str, Any] = t[parent] if parent else t
+            mapping.update({key: REMOVE for key in keys})
     return t
 
 
@@ -268,11 +283,12 @@ def _scaffold_for(fields: Mapping[str, str], fmt: str) -> str:
     return scaffold(year_number, "", kind if _KIND.match(kind) else "government", fmt)
 
 
-def to_yaml(fields: Mapping[str, str], original: str | None = None) -> tuple[str, bool]:
+def to_yaml(fields: Mapping[str, str], original: str | None = None, switched: bool = False) -> tuple[str, bool]:
     """The YAML text for the form's values, and whether it was written in place in `original` (True) or on the
-    scaffold's layout (False: the original's shape could not take the values; its header comments are kept)."""
+    scaffold's layout (False: the original's shape could not take the values; its header comments are kept).
+    `switched`: see `tree`."""
     fmt = "2019" if fields.get("format") == "2019" else "2021"
-    values = tree(fields, fmt)
+    values = tree(fields, fmt, switched)
     if original:
         try:
             return apply(original, values), True

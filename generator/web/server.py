@@ -48,13 +48,16 @@ def make_server(data_dir: Path, host: str, sock: socket.socket):
 
 
 @contextlib.contextmanager
-def background(data_dir: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve `data_dir` on a loopback port in a thread (a free one unless `port` is given: a server restarted at the
-    same address, as `govreport serve` is); yields the base URL, stops on exit."""
-    sock = bind(host, port)
-    port = sock.getsockname()[1]
-    server = make_server(Path(data_dir), host, sock)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+def background(
+    data_dir: Path, host: str = "127.0.0.1", port: int = 0, sock: socket.socket | None = None
+) -> Iterator[str]:
+    """Serve `data_dir` on a loopback port in a thread (a free one unless `port` is given); yields the base URL,
+    stops on exit. `sock`: a listening socket the caller keeps (`bind(host, 0)`), so that a server stopped and
+    started again is at the same address with no moment in which another program could take the port."""
+    listening = sock.dup() if sock is not None else bind(host, port)
+    port = listening.getsockname()[1]
+    server = make_server(Path(data_dir), host, listening)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -66,4 +69,9 @@ def background(data_dir: Path, host: str = "127.0.0.1", port: int = 0) -> Iterat
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        sock.close()
+        if thread.is_alive():  # a request still running: ended now, so the next server never meets this one
+            server.force_exit = True
+            thread.join(timeout=10)
+        listening.close()
+        if thread.is_alive():
+            raise RuntimeError("web server did not stop")

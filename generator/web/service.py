@@ -207,10 +207,13 @@ def _check(text: str, name: str, path: Path | None) -> Checked:
     return check_text(text, name, at=path)
 
 
-def check_fields(fields: Mapping[str, str], original: str | None, name: str, path: Path | None = None) -> Result:
-    """The form's values → the YAML that Save would write → the same loader and rule table as `govreport check`."""
+def check_fields(
+    fields: Mapping[str, str], original: str | None, name: str, path: Path | None = None, switched: bool = False
+) -> Result:
+    """The form's values → the YAML that Save would write → the same loader and rule table as `govreport check`.
+    `switched`: the values are the report switched to the other format (`fields.tree`)."""
     fmt = "2019" if fields.get("format") == "2019" else "2021"
-    text, in_place = to_yaml(fields, original)
+    text, in_place = to_yaml(fields, original, switched)
     drafted = set_draft(text, True)
     checked = _check(drafted, name, path)
     if not has_errors(checked.findings):
@@ -220,13 +223,13 @@ def check_fields(fields: Mapping[str, str], original: str | None, name: str, pat
         drafted += "\n"
     names = field_keys(fmt, str(fields.get(OVERVIEW_SHAPE) or "single")) + computed_keys(fmt)
     data = checked.loaded.source.data if checked.loaded.source else None
-    findings = checked.findings + _behind(fields, original, name, path, checked.findings, names)
+    findings = checked.findings + _behind(fields, original, name, path, checked.findings, names, switched)
     return Result(drafted, findings, data, fmt, in_place, names)
 
 
 def _behind(
     fields: Mapping[str, str], original: str | None, name: str, path: Path | None, findings: list[Finding],
-    names: list[str],
+    names: list[str], switched: bool = False,
 ) -> list[Finding]:
     """The findings a cell that is not a number hides: a report with such a cell cannot be built, so the rules
     on the whole report (the identities, the cross-year rules) do not run. They are found by checking once more with
@@ -240,7 +243,7 @@ def _behind(
         return []
     stand_in = {**fields, **{key: "0" for key in bad}}
     try:
-        text, _ = to_yaml(stand_in, original)
+        text, _ = to_yaml(stand_in, original, switched)
         more = _check(set_draft(text, True), name, path).findings
     except Exception:  # noqa: BLE001 - the first check stands as it is
         return []

@@ -34,7 +34,11 @@ class Leaf:
 
 
 class FlowMap(dict):
-    """A mapping written on one line, `{issued: 0, repealed: 0, in_force: 0}`."""
+    """A mapping written on one line, `{issued: 0, repealed: 0, in_force: 0}`. `exact`: the file's mapping must
+    have these keys and no others (a report switched to the other format: `{made: 1, …}` becomes `{issued: 0, …}`);
+    otherwise keys the form does not know are left as the file has them."""
+
+    exact = False
 
 
 class Unsupported(Exception):
@@ -160,6 +164,8 @@ def same(got: Any, node: Any) -> bool:
     if got is MISSING:
         return is_default(node)
     if isinstance(node, dict):
+        if isinstance(node, FlowMap) and node.exact and isinstance(got, dict) and set(got) - set(node):
+            return False
         return isinstance(got, dict) and all(same(got.get(key, MISSING), child) for key, child in node.items())
     return isinstance(got, list) and len(got) == len(node) and all(same(g, n) for g, n in zip(got, node))
 
@@ -281,7 +287,7 @@ class Editor:
                 self._add(index, self._end(path, index, indent), [])
             return
         if path not in self.keylines:
-            if not is_default(node):
+            if not is_default(node) or (isinstance(node, FlowMap) and node.exact):
                 self._insert(path, node, before)
             return
         if same(value_at(self.data, path), node):

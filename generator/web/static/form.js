@@ -18,7 +18,7 @@
   document.querySelectorAll("[data-key]").forEach(function (el) { nodes.set(el.dataset.key, el); });
   document.querySelectorAll("output[data-total]").forEach(function (el) { outputs.set(el.dataset.total, el); });
   document.querySelectorAll("ul.section-findings").forEach(function (el) { sections.set(el.dataset.section, el); });
-  var timer = null, draftTimer = null, sent = 0, shown = 0, dirty = false, last = null, undo = [];
+  var timer = null, draftTimer = null, sent = 0, shown = 0, dirty = false, last = null, undo = [], edits = 0;
   // the page's version is the one the server rendered, whatever a restored form state says
   form.elements["_base"].value = form.dataset.base;
 
@@ -176,6 +176,7 @@
     counts.textContent = text || "全部通过";
     counts.className = data.errors ? "error" : data.warnings ? "warning" : "clean";
     if (draftBadge) draftBadge.hidden = !data.draft;
+    if (data.formats) formatChoice(data.formats);
     completeness(perSection);
     if (bar) barHeight();
     showTip(document.activeElement);
@@ -229,7 +230,7 @@
   function save() {
     clearTimeout(timer);
     say("正在保存…");
-    var mine = ++sent;
+    var mine = ++sent, at = edits;  // what the clerk typed after this point is not in this save
     return post(saveUrl).then(function (r) {
       if (r.status === 409) { conflict(); fail("没有保存：这份报告已被别人（或另一个窗口）保存过，请在下面选择保留哪一份"); return false; }
       if (!r.ok) { fail("没有保存：" + (r.data.error || "填报程序出错")); return false; }
@@ -237,10 +238,16 @@
       if (mine >= shown) { shown = mine; apply(r.data); }
       form.elements["_base"].value = r.data.base;
       form.dataset.base = r.data.base;
-      dirty = false;
-      dropDraft();
+      if (edits === at) {  // nothing typed meanwhile: no draft is left to keep (nor one about to be written)
+        dirty = false;
+        clearTimeout(draftTimer);
+        dropDraft();
+      } else {
+        keepDraft();  // typed during the save: still unsaved, kept with the new version
+      }
       $("conflict").hidden = true;
-      say(r.data.draft ? "已保存为草稿（尚有 " + r.data.errors + " 个错误，改正后才能生成报告）" : "已保存", r.data.draft ? "warning" : "ok");
+      if (edits !== at) say("已保存；保存时又改动的内容尚未保存", "warning");
+      else say(r.data.draft ? "已保存为草稿（尚有 " + r.data.errors + " 个错误，改正后才能生成报告）" : "已保存", r.data.draft ? "warning" : "ok");
       var frame = $("preview");
       if (frame && frame.contentWindow) frame.src = frame.src.split("#")[0];
       return true;
@@ -313,7 +320,10 @@
     current().then(function (d) { form.elements["_base"].value = d.base; return save(); })
       .catch(function (e) { fail("没有保存：" + e.message); });
   });
-  $("take-theirs").addEventListener("click", function () { dropDraft(); dirty = false; window.location.reload(); });
+  $("take-theirs").addEventListener("click", function () {
+    clearTimeout(timer); clearTimeout(draftTimer);  // no draft written after this: the file's version is taken
+    dropDraft(); dirty = false; delete form.dataset.ready; window.location.reload();
+  });
   $("compare").addEventListener("click", function () {
     current().then(function (d) {
       var mine = fieldsNow(), rows = [];
@@ -337,9 +347,97 @@
     }).catch(function (e) { fail("无法比较：" + e.message); });
   });
 
+  // --- switching the format (where the year allows it) or the shape of part 一 --------------------------------
+  // The server says what the switch carries, moves and cannot carry; nothing is switched before the clerk has read
+  // it and confirmed. The switch is saved at once (as a save is) and the page opened again in the new shape.
+  var switchBox = $("switch-box"), switchTarget = null, formatSelect = $("switch-format");
+  function formatChoice(choice) {
+    if (!formatSelect) return;
+    formatSelect.disabled = !!choice.fixed;
+    Array.prototype.forEach.call(formatSelect.options, function (o) {
+      o.disabled = o.value !== form.elements["format"].value && choice.allowed.indexOf(o.value) < 0;
+    });
+    $("switch-format-why").textContent = choice.reason;
+  }
+  function resetSwitch() {
+    document.querySelectorAll("select[data-switch]").forEach(function (s) { s.value = s.dataset.value; });
+    switchBox.hidden = true;
+    switchTarget = null;
+  }
+  function switchUrl(target, confirmed) {
+    var q = new URLSearchParams(target);
+    if (confirmed) q.set("confirm", "1");
+    return form.dataset.switch + "?" + q.toString();
+  }
+  function para(text, cls) { var p = document.createElement("p"); p.textContent = text; if (cls) p.className = cls; return p; }
+  function bullets(items) {
+    var ul = document.createElement("ul");
+    items.forEach(function (t) { var li = document.createElement("li"); li.textContent = t; ul.appendChild(li); });
+    return ul;
+  }
+  function showSwitch(data) {
+    var body = $("switch-body");
+    body.textContent = "";
+    $("switch-title").textContent = "";
+    var strong = document.createElement("strong");
+    strong.textContent = data.title + "？";
+    $("switch-title").appendChild(strong);
+    if (data.dropped.length) {
+      body.appendChild(para("以下 " + data.dropped.length + " 项在新格式中没有对应的位置，不能带过：切换后它们不在报告中，" +
+        "但会列在本页上方并留在文件里作记录，改回原来的格式时自动恢复。", "lost"));
+      body.appendChild(bullets(data.dropped.map(function (d) { return d.label + "：" + d.value; })));
+    } else {
+      body.appendChild(para("已填写的内容都能带过，没有丢失的。"));
+    }
+    if (data.moved.length) { body.appendChild(para("请核对：")); body.appendChild(bullets(data.moved)); }
+    if (data.restored.length) {
+      body.appendChild(para("上次切换时留作记录的 " + data.restored.length + " 项数值将放回原处："));
+      body.appendChild(bullets(data.restored.map(function (d) { return d.label + "：" + d.value; })));
+    }
+    if (data.added.length) { body.appendChild(para("新格式中新增的栏目：")); body.appendChild(bullets(data.added)); }
+    body.appendChild(para("两种写法共有的其余内容（" + data.carried + " 项）原样带过。切换后立即保存（有错误则保存为草稿）。"));
+    switchBox.hidden = false;
+    switchBox.scrollIntoView({ block: "nearest" });
+    $("switch-confirm").focus();
+    say("切换前请阅读提示", "warning");
+  }
+  document.querySelectorAll("select[data-switch]").forEach(function (sel) {
+    sel.dataset.value = sel.value;
+    sel.addEventListener("change", function () {
+      var target = {};
+      target[sel.dataset.switch] = sel.value;
+      say("正在准备切换…");
+      post(switchUrl(target)).then(function (r) {
+        if (!r.ok) { resetSwitch(); fail("不能切换：" + (r.data.error || "填报程序出错")); return; }
+        switchTarget = target;
+        showSwitch(r.data);
+      }).catch(function () { resetSwitch(); fail("不能切换：" + OFFLINE); });
+    });
+  });
+  $("switch-cancel").addEventListener("click", function () { resetSwitch(); say("没有切换"); });
+  $("switch-confirm").addEventListener("click", function () {
+    if (!switchTarget) return;
+    clearTimeout(timer);
+    say("正在切换并保存…");
+    post(switchUrl(switchTarget, true)).then(function (r) {
+      if (r.status === 409) {
+        resetSwitch(); conflict();
+        fail("没有切换：这份报告已被别人（或另一个窗口）保存过，请在下面选择保留哪一份，再切换");
+        return;
+      }
+      if (!r.ok) { resetSwitch(); fail("没有切换：" + (r.data.error || "填报程序出错")); return; }
+      dirty = false;
+      clearTimeout(draftTimer);
+      dropDraft();
+      delete form.dataset.ready;
+      window.location.replace(window.location.pathname + "?switched=1");
+    }).catch(function () { resetSwitch(); fail("没有切换：" + OFFLINE); });
+  });
+
   // --- typing, moving and pasting as in a spreadsheet -----------------------------------------------------
   function changed() {
     dirty = true;
+    edits++;
     say("未保存");
     clearTimeout(timer);
     timer = setTimeout(check, 300);
@@ -347,6 +445,7 @@
     draftTimer = setTimeout(keepDraft, 200);
   }
   form.addEventListener("input", function (e) {
+    if (!e.target.name) return;  // the switches of format and shape are not fields of the report
     if (e.target.matches("[data-number]") && !e.isComposing) normalise(e.target);
     changed();
   });
@@ -444,7 +543,8 @@
   });
   // a page shown again from the browser's history: fetch it anew, with the file's version as it is now
   window.addEventListener("pageshow", function (e) {
-    if (e.persisted) { if (dirty) keepDraft(); window.location.reload(); }
+    // (the old page is marked not ready at once, so nothing is typed into it while the new one loads)
+    if (e.persisted) { if (dirty) keepDraft(); delete form.dataset.ready; window.location.reload(); }
   });
 
   // the sticky bar must not cover the focused cell: scrolling keeps clear of its height
