@@ -50,3 +50,16 @@ def _rendering_as_in_use():
 
     enable_speedups()
     yield
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A real headless Chromium (Debian's, driven by Playwright), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from generator.web.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -171,18 +171,6 @@ def source(request) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from generator.web.browser import launch
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     """Writes a page (or a fragment in a page without any stylesheet) to a file: its file:// URL."""
     folder = tmp_path_factory.mktemp("pages")

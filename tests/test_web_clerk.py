@@ -28,18 +28,6 @@ def cell(key: str) -> str:
     return f'input[name="{key}"]'
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from generator.web.browser import launch
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def data(tmp_path) -> Path:
     folder = tmp_path / "reports"

@@ -23,18 +23,6 @@ NEW = 'td[data-key="applications.new[0]"]'
 FORWARD = 'td[data-key="applications.carried_forward[0]"]'
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from generator.web.browser import launch
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def site(tmp_path):
     from generator.web.server import background
