@@ -1,7 +1,7 @@
 """Benchmark `govreport audit` on a folder of published reports: reports per second, by kind of document
 (`make bench-audit`).
 
-The folder: the seeds (plain text copied from government pages, /work/shared/seeds) and the rendered samples
+The folder: the seeds (plain text copied from government pages, tests/fixtures/seeds) and the rendered samples
 (samples/*.html, .docx, .pdf), each copied `--copies` times under another name, so that a supervisor's folder of a
 county's units is imitated. Reading (the published reader), the rules and the summary page are timed apart.
 
@@ -21,7 +21,7 @@ from generator.audit import Audited, audit_sources, collect, read, run, unit_nam
 from generator.audit.summary import csv_text, html_page
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 def folder(target: Path, copies: int, seeds: Path) -> list[Path]:

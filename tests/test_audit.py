@@ -1,7 +1,8 @@
 """`govreport audit`, its summary page and `govreport import` of a published report (issue 14).
 
-The seeds (/work/shared/seeds) are real published reports. What each one really gets wrong was found by reading it
-line by line (written down below, with the line); the audit must find exactly these and raise no other alarm.
+The seeds (tests/fixtures/seeds, copied from shared/seeds) are real published reports. What each one really gets
+wrong was found by reading it line by line (written down below, with the line); the audit must find exactly these
+and raise no other alarm.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from generator.readers.published import read_published, read_text
 from generator.readers.yaml import load_string
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds: the tests run wherever the clone is
 SAMPLES = ROOT / "samples"
 runner = CliRunner()
 
