@@ -140,13 +140,24 @@ def prepare_rendering(formats: tuple[str, ...] = FORMATS, speedups: bool = True)
     return on
 
 
-def render_to(checked: Checked, out_dir: Path, stem: str, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Render a checked, valid report into `out_dir/<stem>.<fmt>`; all formats are produced before any is written."""
+def pack_of(checked: Checked) -> Pack:
+    """The pack a checked report renders with: the one its check resolved, else its `template:` looked up."""
+    if checked.pack is not None and checked.pack.pack is not None:
+        return checked.pack.pack
+    return pack_for(checked.report, checked.options.templates)
+
+
+def render_checked(checked: Checked, formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
+    """Every requested format of a checked, valid report as bytes; nothing is written (the web form's downloads)."""
     if not checked.ok:
         raise ValueError("refusing to render a report with errors")
-    pack = checked.pack.pack if checked.pack is not None and checked.pack.pack is not None else pack_for(
-        checked.report, checked.options.templates)
-    outputs = render_document(document_for(checked.report, pack), pack, formats)
+    pack = pack_of(checked)
+    return render_document(document_for(checked.report, pack), pack, formats)
+
+
+def render_to(checked: Checked, out_dir: Path, stem: str, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Render a checked, valid report into `out_dir/<stem>.<fmt>`; all formats are produced before any is written."""
+    outputs = render_checked(checked, formats)
     written = []
     for fmt, data in outputs.items():
         target = out_dir / f"{stem}.{fmt}"
@@ -163,6 +174,8 @@ __all__ = [
     "check_text",
     "document_for",
     "pack_for",
+    "pack_of",
+    "render_checked",
     "prepare_rendering",
     "render_document",
     "render_to",

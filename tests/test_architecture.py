@@ -141,8 +141,6 @@ def test_no_import_cycle():
     for node in sorted(edges):
         if node not in index:
             visit(node)
-    # A package's __init__ re-exporting its own modules is not a loop of dependencies: ignore edges from a package
-    # to its own submodules when a submodule imports the package only for a sibling (checked separately above).
     assert not cycles, "modules that import each other: " + "; ".join(" ↔ ".join(c) for c in cycles)
 
 

@@ -344,6 +344,12 @@ def test_a_file_that_is_not_a_readable_report_is_refused_in_chinese(tmp_path, na
     assert result.exit_code == 1, result.output
     assert says in result.output and "Traceback" not in result.output
     assert not any(line.startswith("Syntax Error") for line in result.output.splitlines())
+    # import, and next year's scaffold from it, refuse it the same way and write nothing
+    for args, out in ((["import", str(target), "-o"], tmp_path / "imported.yaml"),
+                      (["init", "--previous", str(target), "--year", "2021"], tmp_path / "next.yaml")):
+        result = CliRunner().invoke(app, [*args, str(out)])
+        assert result.exit_code == 1 and says in result.output and "Traceback" not in result.output, result.output
+        assert not out.exists()
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in sorted((ROOT / "inputs").glob("*.yaml"))])

@@ -26,7 +26,7 @@ from typing import Callable
 from ..files import write_atomic
 from ..findings import Finding, Severity
 from ..packs import Pack, PackError
-from ..pipeline import Checked, CheckOptions, check_file, check_text, document_for, pack_for, prepare_rendering
+from ..pipeline import Checked, CheckOptions, check_file, check_text, document_for, pack_of, prepare_rendering
 from ..writers import FORMATS, render_all
 
 STATUS_OK, STATUS_WARNING, STATUS_FAILED, STATUS_CRASHED = "ok", "warning", "failed", "crashed"
@@ -242,7 +242,7 @@ def run_unit(task: Task) -> dict:
         if not checked.ok:
             return result
         try:
-            pack = pack_for(report, checked.options.templates)
+            pack = pack_of(checked)
             key = {"input": digest.hexdigest(), "pack": pack_hash(pack), "code": task.code}
         except PackError as exc:
             result["findings"].append(_internal(task, str(exc), "PACK"))

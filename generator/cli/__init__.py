@@ -20,9 +20,7 @@ from .app import app
 
 def main() -> None:
     """The console script: the commands, with usage errors said in Chinese (usage.py) and exit code 2."""
-    from typer._click import exceptions as click_errors
-
-    from .usage import usage_message
+    from .usage import click_errors, usage_message
 
     try:
         code = app(standalone_mode=False, prog_name="govreport")

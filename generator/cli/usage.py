@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
-from typer._click import exceptions as click_errors
+try:
+    from typer._click import exceptions as click_errors  # a recent Typer carries its own click
+except ImportError:  # pragma: no cover - an older Typer, on the click package
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # What the value of an option should have been, by the words of the English message.

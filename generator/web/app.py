@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -40,6 +40,7 @@ from .help import help_for
 from .service import BadName, Busy, Folder, check_fields, digest, entry, last_year_figures, new_report, packs
 from .switch import FORMAT_NAMES, SHAPE_NAMES, Switch, format_choice, notes_of, switch, with_notes
 
+T = TypeVar("T")
 HERE = Path(__file__).resolve().parent
 SECTIONS = ("overview", "active", "applications", "reviews", "problems", "other")  # the six parts' sections
 SHORT_PARTS = ("一 总体情况", "二 主动公开", "三 依申请公开", "四 复议诉讼", "五 问题改进", "六 其他事项")
@@ -199,17 +200,22 @@ class Web:
 
     # --- API
     @staticmethod
-    def checked(fields: dict[str, str], original: str, name: str, path: Path, need_base: bool):
-        """The post checked as a whole report (FormError → 400), then through `govreport check`."""
+    def whole_post(fields: dict[str, str], original: str, need_base: bool, then: Callable[[], T]) -> T:
+        """`then()` once the post is checked as a whole report against the file's data (a FormError → 400)."""
         try:
             data = load_text(original).data
         except SourceError:
             data = None
         try:
             check_post(fields, data, need_base)
-            return check_fields(fields, original, name, path)
+            return then()
         except FormError as exc:
             raise HTTPException(400, str(exc)) from None
+
+    @classmethod
+    def checked(cls, fields: dict[str, str], original: str, name: str, path: Path, need_base: bool):
+        """The post checked as a whole report (FormError → 400), then through `govreport check`."""
+        return cls.whole_post(fields, original, need_base, lambda: check_fields(fields, original, name, path))
 
     async def check(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -256,18 +262,10 @@ class Web:
         except Busy:
             raise HTTPException(503, "此报告正有另一次保存在进行，请稍后再保存") from None
 
-    @staticmethod
-    def switched(fields: dict[str, str], original: str, target: tuple[str, str], need_base: bool) -> Switch:
+    @classmethod
+    def switched(cls, fields: dict[str, str], original: str, target: tuple[str, str], need_base: bool) -> Switch:
         """The posted form (checked as a whole report) switched to `target` (format, shape); FormError → 400."""
-        try:
-            data = load_text(original).data
-        except SourceError:
-            data = None
-        try:
-            check_post(fields, data, need_base)
-            return switch(fields, target[0], target[1], original)
-        except FormError as exc:
-            raise HTTPException(400, str(exc)) from None
+        return cls.whole_post(fields, original, need_base, lambda: switch(fields, target[0], target[1], original))
 
     async def save(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -319,23 +317,13 @@ class Web:
         with errors shows the list of its errors instead."""
         name = request.path_params["name"]
         path = self.resolve(name)
-        from ..packs import PackError
-        from ..pipeline import check_file, document_for, pack_for, render_document
+        from ..pipeline import check_file
 
         checked = await run_in_threadpool(check_file, path, name)
         if not checked.ok:
             errors = [f for f in checked.findings if f.is_error]
             return self.page(request, "preview-refused.html", findings=errors)
-
-        def render() -> bytes:
-            pack = pack_for(checked.report)
-            return render_document(document_for(checked.report, pack), pack, ("html",))["html"]
-
-        try:
-            data = await run_in_threadpool(render)
-        except PackError as exc:
-            raise HTTPException(500, str(exc)) from None
-        return Response(data, media_type=MEDIA["html"])
+        return Response(await self.rendered(checked, "html"), media_type=MEDIA["html"])
 
     async def download(self, request: Request) -> Response:
         name, fmt = request.path_params["name"], request.path_params["fmt"]
@@ -351,23 +339,24 @@ class Web:
                 message = exc.message if isinstance(exc, SourceError) else os_error_zh(exc)
                 raise HTTPException(422, f"无法读取“{name}”：{message}") from None
             return Response(raw, media_type=MEDIA[fmt], headers=headers)
-        from ..packs import PackError
-        from ..pipeline import check_file, document_for, pack_for, render_document
+        from ..pipeline import check_file
 
         checked = await run_in_threadpool(check_file, path, name)
         if not checked.ok:
             errors = [f for f in checked.findings if f.is_error]
             return self.page(request, "refused.html", status=409, name=name, fmt=fmt.upper(), findings=errors)
+        return Response(await self.rendered(checked, fmt), media_type=MEDIA[fmt], headers=headers)
 
-        def render() -> bytes:
-            pack = pack_for(checked.report)
-            return render_document(document_for(checked.report, pack), pack, (fmt,))[fmt]
+    @staticmethod
+    async def rendered(checked, fmt: str) -> bytes:
+        """One format of a checked, valid report, rendered off the event loop; a pack that fails → 500."""
+        from ..packs import PackError
+        from ..pipeline import render_checked
 
         try:
-            data = await run_in_threadpool(render)
+            return (await run_in_threadpool(render_checked, checked, (fmt,)))[fmt]
         except PackError as exc:
             raise HTTPException(500, str(exc)) from None
-        return Response(data, media_type=MEDIA[fmt], headers=headers)
 
     async def new_page(self, request: Request) -> Response:
         return self.page(request, "new.html", **self._new_context())
