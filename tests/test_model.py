@@ -229,3 +229,21 @@ def test_a_number_kept_as_text_says_what_to_type(typed, says):
     errors = [f for f in loaded.findings if f.is_error]
     assert len(errors) == 1 and says in errors[0].message and errors[0].column == "自然人", errors
     assert errors[0].line == bad.splitlines().index(line.replace("[8,", f"[{typed},", 1)) + 1
+
+
+@pytest.mark.parametrize(
+    "key", ["year", "applications.withheld.third_party[2]", "reviews.reconsideration[4]", "text.overview.active"]
+)
+def test_a_key_reads_back_as_its_path_and_is_written_there(key):
+    """labels.key_path is the inverse of labels.dotted, and source.set_at writes where source.value_at reads,
+    making the mappings and lists on the way (the workbook reader, the audit and import all write through it)."""
+    from generator.model.labels import dotted, key_path
+    from generator.model.source import set_at, value_at
+
+    path = key_path(key)
+    assert dotted(path) == key
+    data: dict = {}
+    set_at(data, path, 7)
+    assert value_at(data, path) == 7
+    if isinstance(path[-1], int):
+        assert len(value_at(data, path[:-1])) == path[-1] + 1  # lengthened with None up to the index

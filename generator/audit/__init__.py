@@ -28,11 +28,12 @@ from ..checks.published import UNSURE, published_findings
 from ..findings import RULES, Finding, has_errors, sort_key
 from ..model import Loaded, validate
 from ..model.forms import APPLICATION_ROWS, REVIEW_GROUPS
-from ..model.source import Source
+from ..model.labels import key_path
+from ..model.source import Source, set_at
 from ..readers.published import Published, ReadError, read_published
 from ..readers.published.chars import simplified
 from ..readers.published.labels import ACTIVE, APPLICATIONS, REVIEWS, table_rows
-from ..readers.published.result import BLANK, FORMAT, META, MISSING, SPLIT, UNCERTAIN, key_path
+from ..readers.published.result import BLANK, FORMAT, META, MISSING, SPLIT, UNCERTAIN
 
 PUBLISHED_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf", ".txt", ".text")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -126,14 +127,6 @@ def _none_cells(node: Any, prefix: str) -> Iterable[str]:
         yield prefix
 
 
-def _set(data: dict, dotted: str, value: Any) -> None:
-    path = key_path(dotted)
-    node: Any = data
-    for step in path[:-1]:
-        node = node[step]
-    node[path[-1]] = value
-
-
 def _row_of(cell: str) -> str:
     return cell.split("[", 1)[0]
 
@@ -160,7 +153,7 @@ def prepare(published: Published) -> Prepared:
                 value = options[0][group * width + (index or 0)]
             else:
                 value = options[0][index] if options and index is not None and index < len(options[0]) else 0
-            _set(data, cell, value)
+            set_at(data, key_path(cell), value)
             uncertain.add(cell)
     for note in published.notes:
         if note.rule == MISSING and note.key and note.key.startswith((ACTIVE, APPLICATIONS, REVIEWS)):
@@ -297,16 +290,6 @@ def _with_place(published: Published, finding: Finding) -> Finding:
 
 
 # --- last year's report ----------------------------------------------------------------------------------------------
-def _read(path: Path) -> tuple[Published | None, Prepared | None, str | None]:
-    try:
-        published = read_published(path)
-    except ReadError as exc:
-        return None, None, str(exc)
-    if published.format == "pre-2019":
-        return published, None, None
-    return published, prepare(published), None
-
-
 def previous_of(path: Path, prepared: Prepared, given: Path | None, find: bool,
                 pool: dict[tuple[str, int], "Audited"] | None = None) -> tuple[Previous, set[str]]:
     """Last year's report and its uncertain cells: `given` (a published report or a YAML input), else one found
@@ -319,7 +302,8 @@ def previous_of(path: Path, prepared: Prepared, given: Path | None, find: bool,
     if given is not None and given.suffix.lower() in YAML_SUFFIXES:
         return previous_for(path, loaded, given, True), set()
     if given is not None:
-        _published, last, problem = _read(given)
+        given_read = read(given)
+        last, problem = given_read.prepared, given_read.problem
         previous = Previous("given", given, last.loaded if last else None,
                             note=f"跨年度核对：使用上年报告 {given}（--previous）")
         if problem or last is None or last.loaded.report is None:
@@ -350,7 +334,7 @@ def previous_of(path: Path, prepared: Prepared, given: Path | None, find: bool,
                 found.how, found.note = "found", f"跨年度核对：使用上年报告 {candidate}（自动找到）"
                 return found, set()
             continue
-        _published, last, _problem = _read(candidate)
+        last = read(candidate).prepared
         if last is None or last.loaded.report is None:
             continue
         if last.loaded.report.year != report.year - 1 or unit_name(last.loaded.report.agency) != name:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.forms import KEY_LABELS, REVIEW_GROUPS, format_for_year
+from ..model.labels import key_path
+from ..model.source import set_at
 from ..readers.published import Published
 from ..readers.published.labels import ACTIVE, APPLICATIONS, REVIEWS, table_rows
 from ..readers.published.result import MISSING, UNCERTAIN
@@ -54,7 +56,7 @@ def to_input(published: Published) -> Imported:
         applications.pop("total", None)  # （七）总计: computed
         for key, row in _rows(applications, APPLICATIONS):
             if isinstance(row, list):
-                _set(data, key, row[:_WIDTHS[APPLICATIONS]])
+                set_at(data, key_path(key), row[:_WIDTHS[APPLICATIONS]])
     reviews = data.get(REVIEWS)
     if isinstance(reviews, dict):
         for group in REVIEW_GROUPS:
@@ -71,7 +73,7 @@ def to_input(published: Published) -> Imported:
         elif note.rule == MISSING and note.key and note.key.startswith((ACTIVE + ".", APPLICATIONS + ".")):
             width = _WIDTHS.get(note.key.split(".")[0])
             if width:
-                _set(data, note.key, [None] * width)
+                set_at(data, key_path(note.key), [None] * width)
                 comments.setdefault(note.key, []).append("原文中没有找到这一行，请对照原件填写")
                 left.append(f"{note.row or note.key}：原文中没有找到这一行")
     text = data.setdefault("text", {})
@@ -97,14 +99,6 @@ def to_input(published: Published) -> Imported:
         header.append("原文为繁体字，正文照录；表格数字与繁简无关。")
     body = dump_input(_ordered(data, fmt), header)
     return Imported(_annotate(body, comments), left)
-
-
-def _set(data: dict, dotted: str, value: Any) -> None:
-    steps = dotted.split(".")
-    node = data
-    for step in steps[:-1]:
-        node = node.setdefault(step, {})
-    node[steps[-1]] = value
 
 
 def _ordered(data: dict, fmt: str) -> dict:

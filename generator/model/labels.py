@@ -8,6 +8,7 @@ with `Source.line_of`). A whole column of table 三, as a column identity speaks
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .forms import (
@@ -89,6 +90,15 @@ def place(path: KeyPath, fmt: str) -> Place:
     if head == "fee_notices":
         return (PARTS[5], KEY_LABELS.get(".".join(str(p) for p in path[:2])), None)
     return (PART_GENERAL, KEY_LABELS.get(".".join(str(p) for p in path[:2])), None)
+
+
+_KEY_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def key_path(key: str) -> KeyPath:
+    """The path of a dotted key, the inverse of `dotted`: "applications.withheld.third_party[2]" →
+    ("applications", "withheld", "third_party", 2)."""
+    return tuple(int(index) if index else name for name, index in _KEY_STEP.findall(key))
 
 
 def dotted(path: KeyPath) -> str:

@@ -57,3 +57,22 @@ def value_at(data: Any, path: Path_) -> Any:
     return data
 
 
+def set_at(data: dict, path: Path_, value: Any) -> None:
+    """Put `value` at an input path in plain data, making the mappings and lists on the way (a list is lengthened
+    with None): the writing counterpart of `value_at`."""
+    node: Any = data
+    for step, following in zip(path, path[1:]):
+        empty: Any = [] if isinstance(following, int) else {}
+        if isinstance(step, int):
+            while len(node) <= step:
+                node.append(None)
+            if node[step] is None:
+                node[step] = empty
+            node = node[step]
+        else:
+            node = node.setdefault(step, empty)
+    last = path[-1]
+    if isinstance(last, int):
+        while len(node) <= last:
+            node.append(None)
+    node[last] = value

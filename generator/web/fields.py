@@ -19,7 +19,7 @@ from ..model.forms import (
     REVIEW_GROUPS,
     example_year,
 )
-from ..model.labels import place
+from ..model.labels import key_path, place
 from ..model.scaffold import scaffold
 from ..model.source import MISSING, SourceError, value_at
 from ..packs import PACK_NAME
@@ -45,14 +45,6 @@ SHAPES = ("single", "aspects")
 CONTACT_KEYS = ("phone", "address", "email", "website")
 FEE_KEYS = ("sent", "amount_sent", "collected")
 _KIND = re.compile(r"^(government|department)$")
-_KEY_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def parse_key(key: str) -> tuple:
-    """"applications.withheld.third_party[2]" → ("applications", "withheld", "third_party", 2)."""
-    return tuple(int(index) if index else name for name, index in _KEY_PART.findall(key))
-
-
 def overview_shape(data: Any) -> str:
     overview = value_at(data, ("text", "overview"))
     return "aspects" if isinstance(overview, dict) else "single"
@@ -100,7 +92,7 @@ def field_keys(fmt: str, shape: str) -> list[str]:
 
 def cell_label(key: str, fmt: str) -> str:
     """Part · row · column of a field, for screen readers, tooltips and messages."""
-    part, row, column = place(parse_key(key), fmt)
+    part, row, column = place(key_path(key), fmt)
     return " · ".join(p for p in (row, column) if p) or KEY_LABELS.get(key, key) or (part or "")
 
 
@@ -178,7 +170,7 @@ def form_values(data: Any, fmt: str) -> dict[str, str]:
     shape = overview_shape(data)
     values: dict[str, str] = {OVERVIEW_SHAPE: shape, "format": fmt}
     for key in field_keys(fmt, shape):
-        path = parse_key(key)
+        path = key_path(key)
         value = value_at(data, path)
         values[key] = "0" if value is MISSING and _row_default(path, data) else display(value)
         if key.startswith("text."):
@@ -192,7 +184,7 @@ def form_values(data: Any, fmt: str) -> dict[str, str]:
 def given_totals(data: Any, fmt: str) -> dict[str, str]:
     out = {}
     for key in computed_keys(fmt):
-        value = value_at(data, parse_key(key))
+        value = value_at(data, key_path(key))
         if value is not MISSING:
             out[key] = display(value)
     return out
@@ -321,7 +313,6 @@ __all__ = [
     "field_keys",
     "form_values",
     "load_text",
-    "parse_key",
     "to_yaml",
     "tree",
     "yaml_for",

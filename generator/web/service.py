@@ -19,13 +19,14 @@ from ..files import os_error_zh
 from ..findings import Finding, has_errors, sort_key
 from ..limits import SAVE_WAIT_SECONDS
 from ..model.forms import PART_GENERAL, PARTS, format_for_year
+from ..model.labels import dotted, key_path
 from ..model.scaffold import scaffold
 from ..model.source import SourceError
 from ..model.tables import carried_figures, typed_totals
 from ..packs import PackError, load_pack
 from ..pipeline import Checked, check_text
 from ..readers.yaml import decode, load_text, read_bounded
-from .fields import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, parse_key, row_keys, to_yaml
+from .fields import OVERVIEW_SHAPE, computed_keys, field_keys, form_values, row_keys, to_yaml
 from .yamledit import DRAFT_MARK, set_draft
 
 SECTION_OF_PART = {PART_GENERAL: "general", "正文": "general"} | dict(
@@ -285,10 +286,8 @@ def targets(key: str | None, names: list[str]) -> list[str]:
     under = [n for n in names if n.startswith(key + ".") or n.startswith(key + "[")]
     if under:
         return under
-    path = parse_key(key)
+    path = key_path(key)
     for size in range(len(path) - 1, 0, -1):
-        from ..model.labels import dotted
-
         ancestor = dotted(path[:size])
         if ancestor in names:
             return [ancestor]
@@ -339,7 +338,7 @@ def last_year_figures(path: Path, text: str) -> dict[str, str]:
         fmt = "2019" if str(last.get("format")) == "2019" else "2021"
         out: dict[str, str] = {}
         for key in (*row_keys(fmt), *active_keys(fmt)):
-            value = value_at(last, parse_key(key))
+            value = value_at(last, key_path(key))
             if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 out[key] = str(value)
         out.update((k, str(v)) for k, v in typed_totals(last, fmt).items() if v is not None)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..model.forms import APPLICATION_ROWS, FIRST_YEAR_2021, FORMATS, KEY_LABELS, OVERVIEW_ASPECTS
-from ..model.labels import place
-from .fields import BASE, OVERVIEW_SHAPE, SHAPES, FormError, computed_keys, field_keys, parse_key
+from ..model.labels import key_path, place
+from .fields import BASE, OVERVIEW_SHAPE, SHAPES, FormError, computed_keys, field_keys
 from .yamledit import DRAFT_MARK, number_leaf
 
 FORMAT_NAMES = {"2021": "2021年格式（国办公开办函〔2021〕30号）", "2019": "2019年试行格式（国办公开办函〔2019〕60号）"}
@@ -55,7 +55,7 @@ def full_label(key: str, fmt: str) -> str:
     """Part · row · column of a field, for the list of values a switch cannot carry."""
     if key in KEY_LABELS and not key.startswith("text."):
         return KEY_LABELS[key]
-    part, row, column = place(parse_key(key), fmt)
+    part, row, column = place(key_path(key), fmt)
     return " · ".join(p for p in (part, row, column) if p) or key
 
 

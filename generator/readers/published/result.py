@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...findings import Finding, Severity
+from ...model.labels import key_path
 from ...model.source import Source
 from .tokens import Place
 
@@ -97,10 +97,3 @@ class Published:
                     lines.setdefault(path[:depth], location.place.line)
         return Source(path=Path(self.file), data=self.data, lines=lines, text="")
 
-
-_KEY_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def key_path(dotted: str) -> tuple[str | int, ...]:
-    """"applications.withheld.third_party[2]" → ("applications", "withheld", "third_party", 2)."""
-    return tuple(int(index) if index else name for name, index in _KEY_STEP.findall(dotted))

@@ -18,8 +18,8 @@ from ...findings import Finding, Severity
 from ...limits import MAX_AMOUNT, MAX_COUNT
 from ...model import Loaded, validate
 from ...model.forms import APPLICATION_ROWS, KINDS
-from ...model.labels import place
-from ...model.source import Source
+from ...model.labels import key_path, place
+from ...model.source import Source, set_at
 from ...yamlout import dump_input
 from ..names import safe_stem
 from .cells import locate
@@ -52,8 +52,7 @@ def _finding(message: str, display: str, coord: str | None, key: str | None = No
              severity: Severity = Severity.ERROR) -> Finding:
     part = row = column = None
     if key:
-        path = tuple(int(p) if p.isdigit() else p for p in re.split(r"\.|\[|\]", key) if p)
-        part, row, column = place(path, fmt)
+        part, row, column = place(key_path(key), fmt)
     return Finding(rule=RULE, severity=severity, message=message, file=f"{display}!{coord}" if coord else display,
                    part=part, row=row, column=column, key=key)
 
@@ -159,21 +158,6 @@ def _date(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip()
     return value
-
-
-def _set(data: dict, key: str, value: Any) -> None:
-    parts = [int(p) if p.isdigit() else p for p in re.split(r"\.|\[|\]", key) if p]
-    node: Any = data  # a mapping or a list, by the key's parts
-    for name, following in zip(parts, parts[1:]):
-        if isinstance(following, int):
-            node = node.setdefault(name, [])
-        else:
-            node = node.setdefault(name, {})
-    last = parts[-1]
-    if isinstance(last, int):
-        while len(node) <= last:
-            node.append(None)
-    node[last] = value
 
 
 def _structure(ws, layout: Layout, display: str) -> list[Finding]:
@@ -299,22 +283,22 @@ def read_sheet(ws, book_name: str, check: Checker | None = None) -> SheetImport:
     for key, item in layout.cells.items():
         value = _cell(ws, item.coord)
         if item.kind in ("count", "signed", "money"):
-            _set(data, key, None if _blank(value) else number(key, item, item.kind, value))
+            set_at(data, key_path(key), None if _blank(value) else number(key, item, item.kind, value))
         elif item.kind == "text":
             if key == "text.preface" and _blank(value):
                 continue
-            _set(data, key, _paragraphs(value))
+            set_at(data, key_path(key), _paragraphs(value))
         elif item.kind == "date":
             if not _blank(value):
-                _set(data, key, _date(value))
+                set_at(data, key_path(key), _date(value))
         elif item.kind == "kind":
             if not _blank(value):
-                _set(data, key, kinds_back.get(str(value).strip(), str(value).strip()))
+                set_at(data, key_path(key), kinds_back.get(str(value).strip(), str(value).strip()))
         elif item.kind == "year":
             if not _blank(value):
-                _set(data, key, _year(value))
+                set_at(data, key_path(key), _year(value))
         elif not _blank(value):  # one-line text
-            _set(data, key, str(value).strip() if not isinstance(value, (int, float)) else str(value))
+            set_at(data, key_path(key), str(value).strip() if not isinstance(value, (int, float)) else str(value))
     _given_totals(ws, layout, data, number)
     result.data = data
     loaded = validate(Source(path=None, data=data, lines={}), display)
